@@ -1,0 +1,532 @@
+/**
+ * The authenticated connection to the gridscale API: base URL, auth headers, JSON bodies, a
+ * timeout per attempt, retries that never create anything twice, and the account's rate budget
+ * shared by every fiber using the layer. No state is shared between calls.
+ *
+ * @since 0.1.0
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Arr from "effect/Array"
+import * as Chunk from "effect/Chunk"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { GridscaleConfig } from "./GridscaleConfig.js"
+import * as GridscaleError from "./GridscaleError.js"
+import * as GridscalePolling from "./GridscalePolling.js"
+import * as GridscaleResponse from "./GridscaleResponse.js"
+import { describe } from "./internal/input.js"
+import * as RateBudget from "./internal/rateBudget.js"
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE"
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface RequestOptions<A = unknown, I = unknown> {
+  /** Sent as JSON with `Content-Type: application/json`. */
+  readonly body?: unknown
+  /** Query parameters; `undefined` values are left out. */
+  readonly urlParams?: Readonly<Record<string, string | number | boolean | undefined>> | undefined
+  /** Decodes the reply body (`undefined` for a 204 or an empty body). */
+  readonly schema?: Schema.Schema<A, I, never> | undefined
+  /** Timeout of one attempt, instead of the configured one. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** `"poll"` for job polls, which may take only a share of the rate budget. Default `"normal"`. */
+  readonly priority?: RateBudget.Priority | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface AsyncRequestOptions<A = unknown, I = unknown> extends RequestOptions<A, I> {
+  /** How to wait for the job. */
+  readonly polling?: GridscalePolling.AwaitOptions | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Service {
+  /** Sends one request (retried per the rules) and returns its decoded body. */
+  readonly request: <A = unknown, I = unknown>(
+    method: Method,
+    path: string,
+    options?: RequestOptions<A, I>
+  ) => Effect.Effect<A, GridscaleError.GridscaleError>
+  /**
+   * Sends a write, waits until its job is done, and returns the write's own reply (for a create,
+   * `{ request_uuid, object_uuid }`).
+   */
+  readonly asyncRequest: <A = unknown, I = unknown>(
+    method: Method,
+    path: string,
+    options?: AsyncRequestOptions<A, I>
+  ) => Effect.Effect<A, GridscaleError.GridscaleError>
+}
+
+/**
+ * @since 0.1.0
+ * @category Tags
+ */
+export class GridscaleConnection
+  extends Context.Tag("effect-gridscale/GridscaleConnection")<GridscaleConnection, Service>()
+{}
+
+// Path segments are ids (letters, digits, '-') and the API's own words (which have '_').
+const safePath = /^(\/[A-Za-z0-9_-]{1,64})+\/?$/
+
+const checkPath = (path: string) =>
+  safePath.test(path)
+    ? Effect.succeed(path)
+    : Effect.fail(
+      new GridscaleError.InvalidInput({
+        field: "path",
+        message: `the path ${describe(path)} is not a plain API path (segments of letters, digits, '-' or '_')`
+      })
+    )
+
+/** One attempt's failure, with what the retry policy needs to know about it. */
+class AttemptFailure {
+  constructor(
+    readonly error: GridscaleError.GridscaleError,
+    readonly retryable: boolean,
+    readonly delay: Duration.Duration = Duration.zero
+  ) {}
+}
+
+interface Attempt {
+  readonly method: Method
+  readonly path: string
+  /** Which try this is, from 1. */
+  readonly number: number
+}
+
+const isIdempotent = (method: Method) => method !== "POST"
+
+const transportError = (
+  attempt: Attempt,
+  reason: GridscaleError.TransportReason,
+  detail: string,
+  requestId?: string
+) =>
+  new GridscaleError.TransportError({
+    method: attempt.method,
+    path: attempt.path,
+    reason,
+    // A refused connection sent nothing; anything else may have reached the API.
+    outcomeUnknown: attempt.method !== "GET" && reason !== "ConnectionRefused",
+    message: `${attempt.method} ${attempt.path}: ${detail}`,
+    ...(requestId !== undefined ? { requestId } : {})
+  })
+
+const errorCodes = (cause: unknown): ReadonlyArray<string> => {
+  const codes: Array<string> = []
+  let current: unknown = cause
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const record = current as { code?: unknown; cause?: unknown; message?: unknown }
+    if (typeof record.code === "string") codes.push(record.code)
+    if (typeof record.message === "string") codes.push(record.message)
+    current = record.cause
+  }
+  return codes
+}
+
+const transportReason = (cause: unknown): GridscaleError.TransportReason => {
+  const codes = errorCodes(cause).join(" ")
+  if (/ECONNREFUSED/.test(codes)) return "ConnectionRefused"
+  if (/ECONNRESET|EPIPE|UND_ERR_SOCKET|socket hang up|other side closed|terminated/i.test(codes)) {
+    return "ConnectionReset"
+  }
+  if (/ETIMEDOUT|UND_ERR_.*TIMEOUT/.test(codes)) return "Timeout"
+  return "Other"
+}
+
+const fromHttpClientError = (attempt: Attempt, error: HttpClientError.HttpClientError): AttemptFailure => {
+  if (error._tag === "RequestError" && error.reason !== "Transport") {
+    const field = error.reason === "Encode" ? "body" : "path"
+    return new AttemptFailure(
+      new GridscaleError.InvalidInput({ field, message: `the request's ${field} could not be encoded` }),
+      false
+    )
+  }
+  const reason = error._tag === "ResponseError" ? "TruncatedBody" : transportReason(error.cause)
+  const detail = reason === "ConnectionRefused"
+    ? "the connection was refused"
+    : reason === "ConnectionReset"
+    ? "the connection was reset before a reply"
+    : reason === "TruncatedBody"
+    ? "the reply's body was cut short"
+    : "the request failed in transport"
+  return new AttemptFailure(
+    transportError(attempt, reason, detail),
+    isIdempotent(attempt.method) || reason === "ConnectionRefused"
+  )
+}
+
+const headersOf = (response: HttpClientResponse.HttpClientResponse): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const name in response.headers) out[name] = response.headers[name]
+  return out
+}
+
+/** `Retry-After` in seconds or as an HTTP date, else `RateLimit-Reset` in Unix ms. */
+const requestedDelay = (headers: Readonly<Record<string, string>>, now: number): Duration.Duration => {
+  const retryAfter = headers["retry-after"]
+  if (retryAfter !== undefined) {
+    const seconds = Number(retryAfter)
+    const millis = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now
+    if (Number.isFinite(millis)) return Duration.millis(Math.min(Math.max(millis, 0), 61_000))
+  }
+  const reset = Number(headers["ratelimit-reset"])
+  if (headers["ratelimit-reset"] !== undefined && Number.isFinite(reset) && reset > now) {
+    return Duration.millis(Math.min(reset - now, 61_000))
+  }
+  return Duration.zero
+}
+
+const isRetryableStatus = (method: Method, status: number) => {
+  if (status === 429 || status === 503 || status === 424) return true
+  // Anything else says nothing about whether a POST was carried out: re-sending it could create twice.
+  return isIdempotent(method) && (status === 409 || (status >= 500 && status <= 599))
+}
+
+/**
+ * The retry schedule: exponential and jittered from `baseDelay`, capped at `maxDelay`, bounded in
+ * retries and elapsed time, and never shorter than what the API asked for.
+ */
+const retrySchedule = (policy: GridscaleConfig["Type"]["retry"]) =>
+  Schedule.exponential(policy.baseDelay, 2).pipe(
+    Schedule.jittered,
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),
+    Schedule.intersect(Schedule.recurs(policy.maxRetries)),
+    Schedule.intersect(Schedule.identity<AttemptFailure>()),
+    Schedule.modifyDelay(([, failure], delay) => Duration.max(delay, failure.delay)),
+    Schedule.upTo(policy.maxElapsed)
+  )
+
+interface Success<A> {
+  readonly value: A
+  readonly reply: GridscaleResponse.Reply
+}
+
+const redactedHeaderNames = Arr.append("x-auth-token")
+
+/**
+ * Builds the connection. Uses the `GridscalePolling` in context for `asyncRequest` if there is
+ * one, else polls with its own requests.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const make: Effect.Effect<
+  Service,
+  never,
+  GridscaleConfig | HttpClient.HttpClient | GridscaleResponse.GridscaleResponse | import("effect/Scope").Scope
+> = Effect.gen(function*() {
+  const config = yield* GridscaleConfig
+  const response = yield* GridscaleResponse.GridscaleResponse
+  const budget = yield* RateBudget.make(config.rate)
+  const customPolling = yield* Effect.serviceOption(GridscalePolling.GridscalePolling)
+  const client = (yield* HttpClient.HttpClient).pipe(
+    HttpClient.mapRequest((request) =>
+      request.pipe(
+        HttpClientRequest.prependUrl(config.apiUrl),
+        HttpClientRequest.setHeaders({
+          "X-Auth-UserId": config.userId,
+          "X-Auth-Token": Redacted.value(config.token)
+        }),
+        HttpClientRequest.acceptJson
+      )
+    )
+  )
+
+  const readBody = (res: HttpClientResponse.HttpClientResponse, attempt: Attempt) => {
+    const declared = Number(res.headers["content-length"])
+    const tooLarge = () =>
+      new AttemptFailure(
+        new GridscaleError.ResponseDecodeError({
+          method: attempt.method,
+          path: attempt.path,
+          status: res.status,
+          outcomeUnknown: attempt.method !== "GET",
+          message: `${attempt.method} ${attempt.path} answered with a body over ${config.maxResponseBytes} bytes`
+        }),
+        false
+      )
+    if (Number.isFinite(declared) && declared > config.maxResponseBytes) return Effect.fail(tooLarge())
+    if (Number.isFinite(declared)) return Effect.mapError(res.text, (e) => fromHttpClientError(attempt, e))
+    // No length given: count while reading, so an endless body is refused before it is read whole.
+    return res.stream.pipe(
+      Stream.mapError((e) => fromHttpClientError(attempt, e)),
+      Stream.mapAccumEffect(0, (total, chunk: Uint8Array) =>
+        total + chunk.length > config.maxResponseBytes
+          ? Effect.fail(tooLarge())
+          : Effect.succeed([total + chunk.length, chunk] as const)),
+      Stream.runCollect,
+      Effect.map((chunks) => Buffer.concat(Chunk.toReadonlyArray(chunks)).toString("utf8"))
+    )
+  }
+
+  const toReply = (res: HttpClientResponse.HttpClientResponse, attempt: Attempt) =>
+    Effect.map(readBody(res, attempt), (body): GridscaleResponse.Reply => ({
+      status: res.status,
+      method: attempt.method,
+      path: attempt.path,
+      headers: headersOf(res),
+      body
+    }))
+
+  const classify = <A, I>(
+    reply: GridscaleResponse.Reply,
+    attempt: Attempt,
+    schema: Schema.Schema<A, I, never> | undefined
+  ): Effect.Effect<Success<A>, AttemptFailure> => {
+    if (response.isSuccess(reply.status)) {
+      const decoded: Effect.Effect<unknown, AttemptFailure | GridscaleError.ResponseDecodeError> = schema === undefined
+        ? parseJson(reply, attempt)
+        : response.decode(reply, schema, { outcomeUnknown: attempt.method !== "GET" })
+      return decoded.pipe(
+        Effect.map((value) => ({ value: value as A, reply })),
+        // A body that is not JSON is worth another read; a schema mismatch will not change.
+        Effect.mapError((error) =>
+          error instanceof AttemptFailure
+            ? error
+            : new AttemptFailure(error, attempt.method === "GET" && error.field === undefined)
+        )
+      )
+    }
+    if (reply.status === 404 && attempt.method === "DELETE" && attempt.number > 1) {
+      // The first attempt may have deleted it before its reply was lost.
+      return Effect.succeed({ value: undefined as A, reply })
+    }
+    return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      Effect.fail(
+        new AttemptFailure(
+          response.parseError(reply),
+          isRetryableStatus(attempt.method, reply.status),
+          requestedDelay(reply.headers, now)
+        )
+      ))
+  }
+
+  const parseJson = (reply: GridscaleResponse.Reply, attempt: Attempt) => {
+    if (reply.body.trim().length === 0) return Effect.succeed(undefined)
+    return Effect.try({
+      try: () => JSON.parse(reply.body) as unknown,
+      catch: () =>
+        new AttemptFailure(
+          new GridscaleError.ResponseDecodeError({
+            method: attempt.method,
+            path: attempt.path,
+            status: reply.status,
+            outcomeUnknown: attempt.method !== "GET",
+            message: `${attempt.method} ${attempt.path} answered ${reply.status} with a body that is not JSON`,
+            ...(reply.headers["x-request-id"] ? { requestId: reply.headers["x-request-id"] } : {})
+          }),
+          attempt.method === "GET"
+        )
+    })
+  }
+
+  const buildRequest = (method: Method, path: string, options: RequestOptions<any, any> | undefined) => {
+    let request = HttpClientRequest.make(method)(path)
+    if (options?.urlParams !== undefined) {
+      for (const [key, value] of Object.entries(options.urlParams)) {
+        if (value !== undefined) request = HttpClientRequest.setUrlParam(request, key, String(value))
+      }
+    }
+    if (options?.body !== undefined) {
+      request = HttpClientRequest.setBody(request, HttpBody.unsafeJson(options.body))
+    }
+    return request
+  }
+
+  const attemptOnce = <A, I>(
+    request: HttpClientRequest.HttpClientRequest,
+    attempt: Attempt,
+    options: RequestOptions<A, I> | undefined
+  ): Effect.Effect<Success<A>, AttemptFailure> => {
+    const timeout = options?.timeout === undefined ? config.timeout : Duration.decode(options.timeout)
+    return budget.acquire(options?.priority ?? "normal").pipe(
+      Effect.zipRight(
+        client.execute(request).pipe(
+          Effect.mapError((e) => fromHttpClientError(attempt, e)),
+          Effect.flatMap((res) => toReply(res, attempt)),
+          Effect.timeoutFail({
+            duration: timeout,
+            onTimeout: () =>
+              new AttemptFailure(
+                transportError(attempt, "Timeout", `no complete reply within ${Duration.format(timeout)}`),
+                isIdempotent(attempt.method)
+              )
+          }),
+          Effect.locallyWith(Headers.currentRedactedNames, redactedHeaderNames)
+        )
+      ),
+      Effect.tap((reply) => budget.observe(reply.headers)),
+      Effect.flatMap((reply) => classify(reply, attempt, options?.schema))
+    )
+  }
+
+  const send = <A, I>(
+    method: Method,
+    path: string,
+    options: RequestOptions<A, I> | undefined
+  ): Effect.Effect<Success<A>, GridscaleError.GridscaleError> =>
+    Effect.flatMap(checkPath(path), (path) => {
+      const request = buildRequest(method, path, options)
+      let number = 0
+      return Effect.suspend(() => attemptOnce(request, { method, path, number: ++number }, options)).pipe(
+        Effect.tapError((failure) =>
+          failure.retryable ? Effect.logDebug(`gridscale: retrying after ${failure.error.message}`) : Effect.void
+        ),
+        Effect.retry({ schedule: retrySchedule(config.retry), while: (failure) => failure.retryable }),
+        Effect.mapError((failure) => failure.error),
+        Effect.tap(({ reply }) => {
+          const requestId = reply.headers["x-request-id"]
+          return requestId === undefined ? Effect.void : Effect.annotateCurrentSpan("gridscale.request_id", requestId)
+        })
+      )
+    })
+
+  const withOperationTimeout = <A>(method: Method, path: string) =>
+  (
+    effect: Effect.Effect<A, GridscaleError.GridscaleError>
+  ): Effect.Effect<A, GridscaleError.GridscaleError> =>
+    Option.match(config.operationTimeout, {
+      onNone: () => effect,
+      onSome: (duration) =>
+        Effect.timeoutFail(effect, {
+          duration,
+          onTimeout: () =>
+            transportError(
+              { method, path, number: 0 },
+              "OperationTimeout",
+              `the operation did not finish within ${Duration.format(duration)}`
+            )
+        })
+    })
+
+  const request = <A = unknown, I = unknown>(method: Method, path: string, options?: RequestOptions<A, I>) =>
+    send(method, path, options).pipe(
+      Effect.map(({ value }) => value),
+      withOperationTimeout(method, path),
+      Effect.withSpan("GridscaleConnection.request", { attributes: { "http.method": method, "gridscale.path": path } })
+    )
+
+  const polling: GridscalePolling.Service = Option.getOrElse(customPolling, () =>
+    GridscalePolling.makeWith(
+      (path, options) => Effect.map(send("GET", path, options), ({ value }) => value),
+      config.polling
+    ))
+
+  const requestIdOf = (reply: GridscaleResponse.Reply): string | undefined => {
+    if (reply.body.length > 0) {
+      try {
+        const json = JSON.parse(reply.body) as { request_uuid?: unknown }
+        if (typeof json.request_uuid === "string" && json.request_uuid.length > 0) return json.request_uuid
+      } catch {
+        // not JSON: the header below is the only place left
+      }
+    }
+    return reply.headers["x-request-id"]
+  }
+
+  const asyncRequest = <A = unknown, I = unknown>(method: Method, path: string, options?: AsyncRequestOptions<A, I>) =>
+    send(method, path, options).pipe(
+      Effect.flatMap(({ reply, value }) => {
+        const requestId = requestIdOf(reply)
+        if (requestId === undefined) {
+          return Effect.fail(
+            new GridscaleError.ResponseDecodeError({
+              method,
+              path,
+              status: reply.status,
+              outcomeUnknown: true,
+              message: `${method} ${path} was accepted but its reply names no request id to wait for`
+            })
+          )
+        }
+        return Effect.as(polling.awaitRequest(requestId, options?.polling), value)
+      }),
+      withOperationTimeout(method, path),
+      Effect.withSpan("GridscaleConnection.asyncRequest", {
+        attributes: { "http.method": method, "gridscale.path": path }
+      })
+    )
+
+  return { request, asyncRequest }
+})
+
+/**
+ * The connection alone: needs `GridscaleResponse` and uses a `GridscalePolling` if one is given.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerWithoutDependencies: Layer.Layer<
+  GridscaleConnection,
+  never,
+  GridscaleConfig | HttpClient.HttpClient | GridscaleResponse.GridscaleResponse
+> = Layer.scoped(GridscaleConnection, make)
+
+/**
+ * The connection with the default `GridscaleResponse` and `GridscalePolling`, which it also provides.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layer: Layer.Layer<
+  GridscaleConnection | GridscalePolling.GridscalePolling | GridscaleResponse.GridscaleResponse,
+  never,
+  GridscaleConfig | HttpClient.HttpClient
+> = GridscalePolling.layer.pipe(
+  Layer.provideMerge(layerWithoutDependencies),
+  Layer.provideMerge(GridscaleResponse.layer)
+)
+
+/**
+ * Sends one request with the `GridscaleConnection` in context.
+ *
+ * @since 0.1.0
+ * @category Accessors
+ */
+export const request = <A = unknown, I = unknown>(
+  method: Method,
+  path: string,
+  options?: RequestOptions<A, I>
+): Effect.Effect<A, GridscaleError.GridscaleError, GridscaleConnection> =>
+  Effect.flatMap(GridscaleConnection, (connection) => connection.request(method, path, options))
+
+/**
+ * Sends a write and waits for its job, with the `GridscaleConnection` in context.
+ *
+ * @since 0.1.0
+ * @category Accessors
+ */
+export const asyncRequest = <A = unknown, I = unknown>(
+  method: Method,
+  path: string,
+  options?: AsyncRequestOptions<A, I>
+): Effect.Effect<A, GridscaleError.GridscaleError, GridscaleConnection> =>
+  Effect.flatMap(GridscaleConnection, (connection) => connection.asyncRequest(method, path, options))

@@ -1,0 +1,100 @@
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as RateLimiter from "effect/RateLimiter"
+import type * as Scope from "effect/Scope"
+import type { RateBudget as Policy } from "../GridscaleConfig.js"
+
+/** Who is asking: job polls may take only a share of what remains, so they never starve writes. */
+export type Priority = "normal" | "poll"
+
+/**
+ * The account's rate budget as the replies tell it, shared by every fiber of one client. The API
+ * resets its whole budget at once at `RateLimit-Reset`; until then a sender that would overdraw it
+ * waits, instead of drawing a 429.
+ */
+export interface RateBudget {
+  readonly acquire: (priority: Priority) => Effect.Effect<void>
+  readonly observe: (headers: Readonly<Record<string, string>>) => Effect.Effect<void>
+}
+
+/** The longest wait for a reset: the API's window is 60 s, so anything longer is a bad header. */
+const maxWaitMillis = 61_000
+/** How long to look again when the budget is spent but no reply has said when it resets. */
+const unknownResetRetryMillis = 250
+
+const headerNumber = (headers: Readonly<Record<string, string>>, name: string): number | undefined => {
+  const raw = headers[name]
+  if (raw === undefined) return undefined
+  const value = Number(raw)
+  return Number.isFinite(value) ? value : undefined
+}
+
+export const make = (policy: Policy): Effect.Effect<RateBudget, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const ceiling = Number.isFinite(policy.limit)
+      ? yield* RateLimiter.make({ limit: policy.limit, interval: policy.window, algorithm: "token-bucket" })
+      : undefined
+    let limit = Number.isFinite(policy.limit) ? policy.limit : undefined
+    let remaining: number | undefined = undefined
+    let resetAt: number | undefined = undefined
+    let polls = 0
+
+    const rollOver = (now: number) => {
+      if (resetAt !== undefined && now >= resetAt) {
+        remaining = limit
+        resetAt = undefined
+        polls = 0
+      }
+    }
+
+    const mayPoll = (left: number) => polls < policy.pollShare * (left + polls)
+
+    /** Takes one request from the budget, or says how long to wait before asking again. */
+    const take = (priority: Priority, now: number): number => {
+      rollOver(now)
+      if (remaining === undefined) return 0
+      const allowed = remaining > 0 && (priority === "normal" || mayPoll(remaining))
+      if (allowed) {
+        remaining -= 1
+        if (priority === "poll") polls += 1
+        return 0
+      }
+      const wait = resetAt === undefined ? unknownResetRetryMillis : resetAt - now
+      return Math.min(Math.max(wait, 1), maxWaitMillis)
+    }
+
+    const acquireBudget = (priority: Priority): Effect.Effect<void> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const wait = take(priority, now)
+        return wait === 0
+          ? Effect.void
+          : Effect.zipRight(Effect.sleep(Duration.millis(wait)), Effect.suspend(() => acquireBudget(priority)))
+      })
+
+    const acquire = (priority: Priority): Effect.Effect<void> =>
+      ceiling === undefined ? acquireBudget(priority) : ceiling(acquireBudget(priority))
+
+    const observe = (headers: Readonly<Record<string, string>>) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const headerLimit = headerNumber(headers, "ratelimit-limit")
+        const headerRemaining = headerNumber(headers, "ratelimit-remaining")
+        const headerReset = headerNumber(headers, "ratelimit-reset")
+        if (headerLimit !== undefined && headerLimit > 0) limit = headerLimit
+        if (headerRemaining === undefined) return
+        // A reply from a window that has ended, or from before the current one, is stale.
+        if (headerReset !== undefined && (headerReset <= now || (resetAt !== undefined && headerReset < resetAt))) {
+          return
+        }
+        if (headerReset !== undefined && (resetAt === undefined || headerReset > resetAt)) {
+          // A new window: the reply is the truth, our own count belonged to the old one.
+          resetAt = headerReset
+          remaining = headerRemaining
+          polls = 0
+          return
+        }
+        remaining = remaining === undefined ? headerRemaining : Math.min(remaining, headerRemaining)
+      })
+
+    return { acquire, observe }
+  })
