@@ -1,0 +1,139 @@
+/**
+ * ISO images: boot media fetched from a URL, inserted into servers.
+ *
+ * @since 0.1.0
+ */
+import type * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type { GridscaleError } from "./GridscaleError.js"
+import { IdInput, Labels, Name } from "./internal/check.js"
+import * as Resource from "./internal/resource.js"
+import * as S from "./internal/schema.js"
+
+/**
+ * An ISO image.
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const IsoImage = S.open("IsoImage", {
+  object_uuid: S.Id,
+  name: S.optionalString,
+  status: S.optionalString,
+  source_url: S.optionalString,
+  version: S.optionalString,
+  private: S.optionalBoolean,
+  capacity: S.optionalNumber,
+  labels: S.optionalLabels,
+  relations: S.optional(S.open("IsoImageRelations", {
+    servers: S.optional(Schema.Array(S.open("IsoImageServer", {
+      object_uuid: S.optionalString,
+      object_name: S.optionalString,
+      bootdevice: S.optionalBoolean,
+      create_time: Schema.optional(S.Timestamp)
+    })))
+  })),
+  ...S.locationFields,
+  ...S.usageFields,
+  ...S.times
+})
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export type IsoImage = typeof IsoImage.Type
+
+/** Where the API fetches the image from. */
+const SourceUrl = Schema.String.pipe(
+  Schema.filter((s) => /^https?:\/\/[^\s]+$/.test(s) || "must be an http:// or https:// URL without spaces")
+)
+
+/**
+ * What `isoImages.create` takes.
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const IsoImageCreate = Schema.Struct({
+  name: Name,
+  source_url: SourceUrl,
+  location_uuid: Schema.optional(IdInput),
+  labels: Schema.optional(Labels)
+})
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export type IsoImageCreate = typeof IsoImageCreate.Type
+
+/**
+ * What `isoImages.update` takes.
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const IsoImageUpdate = Schema.Struct({
+  name: Schema.optional(Name),
+  labels: Schema.optional(Labels)
+})
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export type IsoImageUpdate = typeof IsoImageUpdate.Type
+
+/**
+ * The `isoImages` operations of the `Gridscale` service.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Operations {
+  readonly list: () => Effect.Effect<ReadonlyArray<IsoImage>, GridscaleError>
+  readonly listByLocation: (locationId: string) => Effect.Effect<ReadonlyArray<IsoImage>, GridscaleError>
+  readonly get: (id: string) => Effect.Effect<IsoImage, GridscaleError>
+  readonly create: (input: IsoImageCreate, options?: Resource.JobOptions) => Effect.Effect<IsoImage, GridscaleError>
+  readonly update: (
+    id: string,
+    patch: IsoImageUpdate,
+    options?: Resource.JobOptions
+  ) => Effect.Effect<IsoImage, GridscaleError>
+  readonly delete: (id: string, options?: Resource.JobOptions) => Effect.Effect<void, GridscaleError>
+  readonly events: (id: string) => Effect.Effect<ReadonlyArray<typeof S.Event.Type>, GridscaleError>
+}
+
+/**
+ * The family's description.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const family: Resource.Family<IsoImage> = {
+  name: "isoImages",
+  path: "/objects/isoimages",
+  plural: "isoimages",
+  singular: "isoimage",
+  item: IsoImage
+}
+
+/**
+ * Builds the `isoImages` operations.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const makeOperations = (deps: Resource.Dependencies): Operations => {
+  const base = Resource.make(deps, family)
+  return {
+    list: base.list,
+    listByLocation: base.listByLocation,
+    get: base.get,
+    create: base.createWith(IsoImageCreate),
+    update: base.updateWith(IsoImageUpdate),
+    delete: base.remove,
+    events: base.events
+  }
+}

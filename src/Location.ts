@@ -1,0 +1,125 @@
+/**
+ * Locations: the data centres objects live in. Every object that has a location is created in one.
+ *
+ * @since 0.1.0
+ */
+import type * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type { GridscaleError } from "./GridscaleError.js"
+import { IdInput, Labels, Name, PositiveInt } from "./internal/check.js"
+import * as Resource from "./internal/resource.js"
+import * as S from "./internal/schema.js"
+
+/**
+ * A location.
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const Location = S.open("Location", {
+  object_uuid: S.Id,
+  name: S.optionalString,
+  status: S.optionalString,
+  iata: S.optionalString,
+  country: S.optionalString,
+  active: S.optionalBoolean,
+  public: S.optionalBoolean,
+  product_no: S.optionalNumber,
+  cpunode_count: S.optionalNumberOrString,
+  change_requested: S.optional(S.open("LocationChangeRequested", {})),
+  labels: S.optionalLabels
+})
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export type Location = typeof Location.Type
+
+/**
+ * What `locations.create` takes: a dedicated location inside a public one.
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const LocationCreate = Schema.Struct({
+  name: Name,
+  parent_location_uuid: IdInput,
+  cpunode_count: PositiveInt,
+  product_no: PositiveInt,
+  labels: Schema.optional(Labels)
+})
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export type LocationCreate = typeof LocationCreate.Type
+
+/**
+ * What `locations.update` takes.
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const LocationUpdate = Schema.Struct({
+  name: Schema.optional(Name),
+  cpunode_count: Schema.optional(PositiveInt),
+  labels: Schema.optional(Labels)
+})
+
+/**
+ * @since 0.1.0
+ * @category Models
+ */
+export type LocationUpdate = typeof LocationUpdate.Type
+
+/**
+ * The `locations` operations of the `Gridscale` service. What a location holds is listed by each
+ * family's `listByLocation`.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface Operations {
+  readonly list: () => Effect.Effect<ReadonlyArray<Location>, GridscaleError>
+  readonly get: (id: string) => Effect.Effect<Location, GridscaleError>
+  readonly create: (input: LocationCreate, options?: Resource.JobOptions) => Effect.Effect<Location, GridscaleError>
+  readonly update: (
+    id: string,
+    patch: LocationUpdate,
+    options?: Resource.JobOptions
+  ) => Effect.Effect<Location, GridscaleError>
+  readonly delete: (id: string, options?: Resource.JobOptions) => Effect.Effect<void, GridscaleError>
+}
+
+/**
+ * The family's description.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const family: Resource.Family<Location> = {
+  name: "locations",
+  path: "/objects/locations",
+  plural: "locations",
+  singular: "location",
+  item: Location
+}
+
+/**
+ * Builds the `locations` operations.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const makeOperations = (deps: Resource.Dependencies): Operations => {
+  const base = Resource.make(deps, family)
+  return {
+    list: base.list,
+    get: base.get,
+    create: base.createWith(LocationCreate),
+    update: base.updateWith(LocationUpdate),
+    delete: base.remove
+  }
+}

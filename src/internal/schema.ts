@@ -1,0 +1,129 @@
+/**
+ * Schema building blocks shared by the resource modules. Replies are decoded tolerantly: the API
+ * is the authority on what it returns, real payloads carry `null`s where the spec promises a
+ * value, ids that are not well-formed UUIDs, and fields newer API versions added.
+ */
+import * as Schema from "effect/Schema"
+
+/** An id as the API returns it. Not checked as a UUID: recorded replies hold ids cut short. */
+export const Id = Schema.String
+
+/** A timestamp decoded to `DateTime.Utc`; `null` stays `null` (the API sends it for "never"). */
+export const Timestamp = Schema.NullOr(Schema.DateTimeUtc)
+
+/** A field the API may leave out or send as `null`. */
+export const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optional(Schema.NullOr(schema))
+
+/** A string field the API may leave out or send as `null`. */
+export const optionalString = optional(Schema.String)
+
+/** A number field the API may leave out or send as `null`. */
+export const optionalNumber = optional(Schema.Number)
+
+/** A boolean field the API may leave out or send as `null`. */
+export const optionalBoolean = optional(Schema.Boolean)
+
+/**
+ * A field the spec types as a number that real replies also send as a string
+ * (`current_price: "Deprecated"`, `ordering`), or the other way round.
+ */
+export const optionalNumberOrString = optional(Schema.Union(Schema.Number, Schema.String))
+
+/** Labels: a list of strings. */
+export const optionalLabels = optional(Schema.Array(Schema.String))
+
+/** Creation and change times. */
+export const times = {
+  create_time: Schema.optional(Timestamp),
+  change_time: Schema.optional(Timestamp)
+}
+
+/** The location fields every located object carries. */
+export const locationFields = {
+  location_uuid: optionalString,
+  location_name: optionalString,
+  location_iata: optionalString,
+  location_country: optionalString
+}
+
+/** Fields the API keeps for billing. */
+export const usageFields = {
+  usage_in_minutes: optionalNumber,
+  current_price: optionalNumberOrString
+}
+
+/**
+ * An object of the API: the known fields decoded, every other field kept as it came, so fields
+ * newer API versions add reach the caller.
+ */
+export const open = <Fields extends Schema.Struct.Fields>(identifier: string, fields: Fields) =>
+  Schema.Struct(fields, Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier })
+
+/**
+ * A list the API sends as a map keyed by id (`{"<id>": {...}}`), decoded to an array in the order
+ * the reply listed the entries. (JavaScript keeps that order for every key that is not a
+ * canonical array index, which the API's ids are not.)
+ */
+export const listById = <A extends { readonly object_uuid?: unknown }, I>(item: Schema.Schema<A, I, never>) =>
+  Schema.transform(
+    Schema.Record({ key: Schema.String, value: item }),
+    Schema.Array(Schema.typeSchema(item)),
+    {
+      strict: true,
+      decode: (byId) => Object.values(byId),
+      encode: (items) => Object.fromEntries(items.map((a, i) => [String(a.object_uuid ?? i), a]))
+    }
+  )
+
+/** A reply holding one value under `key`, as `{"server": {...}}`. */
+export const under = <K extends string, A, I>(key: K, value: Schema.Schema<A, I, never>) =>
+  Schema.transform(
+    Schema.Struct({ [key]: value } as { [P in K]: Schema.Schema<A, I, never> }),
+    Schema.typeSchema(value),
+    {
+      strict: false,
+      decode: (reply) => (reply as unknown as Record<K, A>)[key],
+      encode: (a) => ({ [key]: a })
+    }
+  ) as unknown as Schema.Schema<A, { readonly [P in K]: I }, never>
+
+/** A reply holding a map keyed by id under `key`, as `{"servers": {"<id>": {...}}}`. */
+export const listUnder = <K extends string, A extends { readonly object_uuid?: unknown }, I>(
+  key: K,
+  item: Schema.Schema<A, I, never>
+): Schema.Schema<ReadonlyArray<A>, { readonly [P in K]: { readonly [id: string]: I } }, never> =>
+  under(key, listById(item))
+
+/** A reply holding an array under `key`, as `{"storage_relations": [...]}` or `{"events": [...]}`. */
+export const arrayUnder = <K extends string, A, I>(
+  key: K,
+  item: Schema.Schema<A, I, never>
+): Schema.Schema<ReadonlyArray<A>, { readonly [P in K]: ReadonlyArray<I> }, never> => under(key, Schema.Array(item))
+
+/**
+ * One entry of an object's event log (`GET /objects/<family>/{id}/events`).
+ *
+ * @since 0.1.0
+ */
+export const Event = open("Event", {
+  object_type: optionalString,
+  object_uuid: optionalString,
+  request_uuid: optionalString,
+  request_type: optionalString,
+  request_status: optionalString,
+  activity: optionalString,
+  change: optionalString,
+  user_uuid: optionalString,
+  timestamp: Schema.optional(Timestamp)
+})
+
+/**
+ * The 202 reply to a create: the job's request id and the new object's id.
+ */
+export const CreateResponse = open("CreateResponse", {
+  request_uuid: Id,
+  object_uuid: Id
+})
+
+/** The events reply. */
+export const EventList = arrayUnder("events", Event)
