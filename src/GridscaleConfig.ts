@@ -40,11 +40,11 @@ export interface RetryPolicy {
 export interface PollingPolicy {
   /** Delay before the first poll. Default 100 ms. */
   readonly initialDelay: Duration.Duration
-  /** Growth of the delay per poll while the job is young. Default 1.12. */
+  /** Growth of the delay per poll while the job is young. Default 1.1. */
   readonly youngFactor: number
-  /** How long a job counts as young. Default 1.8 s. */
+  /** How long a job counts as young. Default 2 s. */
   readonly youngFor: Duration.Duration
-  /** Growth of the delay per poll afterwards. Default 1.3. */
+  /** Growth of the delay per poll afterwards. Default 1.4. */
   readonly oldFactor: number
   /** The longest delay between polls, after jitter. Default 1.9 s, so a job's end is seen within 2 s. */
   readonly maxInterval: Duration.Duration
@@ -151,9 +151,9 @@ export const defaultRetry: RetryPolicy = {
  */
 export const defaultPolling: PollingPolicy = {
   initialDelay: Duration.millis(100),
-  youngFactor: 1.12,
-  youngFor: Duration.millis(1800),
-  oldFactor: 1.3,
+  youngFactor: 1.1,
+  youngFor: Duration.seconds(2),
+  oldFactor: 1.4,
   maxInterval: Duration.millis(1900),
   timeout: Duration.minutes(5)
 }

@@ -273,11 +273,16 @@ export const make: Effect.Effect<
         }),
         false
       )
+    if (res.status === 204 || declared === 0) return Effect.succeed("")
     if (Number.isFinite(declared) && declared > config.maxResponseBytes) return Effect.fail(tooLarge())
     if (Number.isFinite(declared)) return Effect.mapError(res.text, (e) => fromHttpClientError(attempt, e))
     // No length given: count while reading, so an endless body is refused before it is read whole.
     return res.stream.pipe(
-      Stream.mapError((e) => fromHttpClientError(attempt, e)),
+      Stream.catchAll((e) =>
+        e._tag === "ResponseError" && e.reason === "EmptyBody"
+          ? Stream.empty
+          : Stream.fail(fromHttpClientError(attempt, e))
+      ),
       Stream.mapAccumEffect(0, (total, chunk: Uint8Array) =>
         total + chunk.length > config.maxResponseBytes
           ? Effect.fail(tooLarge())

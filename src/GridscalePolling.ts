@@ -145,8 +145,13 @@ export const makeWith = (
           return Effect.succeed(last)
         }),
         Effect.tap((status) =>
-          options?.onProgress === undefined ? Effect.void : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            options.onProgress!({ requestId: id, status: status.status, polls, elapsedMillis: now - started }))
+          options?.onProgress === undefined ?
+            Effect.void :
+            Effect.flatMap(
+              Clock.currentTimeMillis,
+              (now) =>
+                options.onProgress!({ requestId: id, status: status.status, polls, elapsedMillis: now - started })
+            )
         )
       )
       const final = yield* Effect.sleep(policy.initialDelay).pipe(
@@ -195,8 +200,8 @@ export const make: Effect.Effect<Service, never, GridscaleConnection | Gridscale
  * @since 0.1.0
  * @category Layers
  */
-export const layer: Layer.Layer<GridscalePolling, never, GridscaleConnection | GridscaleConfig.GridscaleConfig> =
-  Layer.effect(GridscalePolling, make)
+export const layer: Layer.Layer<GridscalePolling, never, GridscaleConnection | GridscaleConfig.GridscaleConfig> = Layer
+  .effect(GridscalePolling, make)
 
 /**
  * Polls until the job is done, with the `GridscalePolling` in context.

@@ -58,7 +58,9 @@ export interface Service {
  * @since 0.1.0
  * @category Tags
  */
-export class GridscaleResponse extends Context.Tag("effect-gridscale/GridscaleResponse")<GridscaleResponse, Service>() {}
+export class GridscaleResponse
+  extends Context.Tag("effect-gridscale/GridscaleResponse")<GridscaleResponse, Service>()
+{}
 
 /**
  * The statuses that mean success.

@@ -4,7 +4,6 @@ import { InvalidInput } from "../GridscaleError.js"
 /** Ids go into URL paths: letters, digits and `-`, 1 to 64 characters. */
 export const safeSegment = /^[A-Za-z0-9-]{1,64}$/
 
-// eslint-disable-next-line no-control-regex
 const controlCharacter = /[\u0000-\u001f\u007f]/
 
 /** Whether a string can go into an HTTP header as it is. */

@@ -49,7 +49,9 @@ describe("GridscaleResponse", () => {
   })
 
   it("reads {title, description}", () => {
-    const error = GridscaleResponse.parseError(reply(400, JSON.stringify({ title: "Bad", description: "name too long" })))
+    const error = GridscaleResponse.parseError(
+      reply(400, JSON.stringify({ title: "Bad", description: "name too long" }))
+    )
     expect(error.title).toBe("Bad")
     expect(error.description).toBe("name too long")
     expect(error.message).toContain("name too long")

@@ -1,6 +1,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as GridscaleConfig from "../../src/GridscaleConfig.js"
@@ -13,6 +14,8 @@ export interface Seen {
   readonly path: string
   readonly headers: Readonly<Record<string, string>>
   readonly body: string | undefined
+  /** When it arrived, on effect's `Clock`. */
+  readonly at: number
 }
 
 /** What a scripted handler answers: a reply, or a transport failure with an error code. */
@@ -33,7 +36,15 @@ export const make = (handler: (req: Seen, index: number) => Answer | Effect.Effe
   const client = HttpClient.make((request, url) =>
     Effect.gen(function*() {
       const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : undefined
-      const req: Seen = { method: request.method, url: url.href, path: url.pathname, headers: request.headers, body }
+      const at = yield* Clock.currentTimeMillis
+      const req: Seen = {
+        method: request.method,
+        url: url.href,
+        path: url.pathname,
+        headers: request.headers,
+        body,
+        at
+      }
       seen.push(req)
       const result = handler(req, seen.length - 1)
       const answer = Effect.isEffect(result) ? yield* result : result
@@ -45,7 +56,11 @@ export const make = (handler: (req: Seen, index: number) => Answer | Effect.Effe
           cause: Object.assign(new Error(answer.fail), { code: answer.fail })
         })
       }
-      const text = answer.body === undefined ? null : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body)
+      const text = answer.body === undefined
+        ? null
+        : typeof answer.body === "string"
+        ? answer.body
+        : JSON.stringify(answer.body)
       const headers = new Headers({ "x-request-id": `req-${seen.length}`, ...answer.headers })
       if (text !== null && !headers.has("content-type")) headers.set("content-type", "application/json")
       return HttpClientResponse.fromWeb(request, new Response(text, { status: answer.status, headers }))
