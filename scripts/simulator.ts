@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util"
 import type { FaultKind } from "../src/GridscaleSimulator.js"
 import * as Server from "../src/GridscaleSimulatorServer.js"
+import { allFaultKinds } from "../src/internal/simulator/types.js"
 
 const usage = `Usage: npm run simulator -- [options]
   --port N             port to listen on (0 picks a free one; default 0)
@@ -58,6 +59,11 @@ const faultRate = number("fault-rate", values["fault-rate"])
 const rateLimit = number("rate-limit", values["rate-limit"])
 const rateWindow = number("rate-window-ms", values["rate-window-ms"])
 const kinds = values["fault-kinds"]?.split(",").map((k) => k.trim() as FaultKind)
+const unknownKind = kinds?.find((k) => !allFaultKinds.includes(k))
+if (unknownKind !== undefined) {
+  console.error(`Unknown fault kind ${JSON.stringify(unknownKind)}; known: ${allFaultKinds.join(", ")}`)
+  process.exit(2)
+}
 
 const handle = await Server.start({
   port: number("port", values.port) ?? 0,

@@ -471,7 +471,8 @@ const renderWithLocation = (state: State, entity: Entity, now: number): Record<s
   ...locationFields(state, entity.fields.location_uuid)
 })
 
-const renderSnapshot = (state: State, entity: Entity, now: number): Record<string, unknown> => ({
+/** Snapshots and templates: located, billed by usage, no relations. */
+const renderPriced = (state: State, entity: Entity, now: number): Record<string, unknown> => ({
   ...renderWithLocation(state, entity, now),
   usage_in_minutes: minutesSince(entity.createTime, now),
   current_price: 0
@@ -502,9 +503,8 @@ export const render = (state: State, entity: Entity, now: number): Record<string
     case "isoimages":
       return renderIsoimage(state, entity, now)
     case "templates":
-      return renderSnapshot(state, entity, now)
     case "snapshots":
-      return renderSnapshot(state, entity, now)
+      return renderPriced(state, entity, now)
     case "locations":
       return renderLocation(state, entity, now)
     case "sshkeys":
