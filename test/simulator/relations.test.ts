@@ -103,6 +103,19 @@ describe("relations", () => {
       yield* expectStatus(204, "DELETE", `/objects/storages/${ids.storage}`)
     }).pipe(provide))
 
+  it.effect("a deleted server is listed under /objects/deleted/servers as it was when deleted", () =>
+    Effect.gen(function*() {
+      const ids = yield* setup
+      yield* linkAll(ids)
+      yield* expectStatus(204, "DELETE", `/objects/servers/${ids.server}`)
+      const deleted = (yield* expectStatus(200, "GET", "/objects/deleted/servers")).json.deleted_servers
+      expect(Object.keys(deleted)).toEqual([ids.server])
+      expect(deleted[ids.server]).toMatchObject({ name: "web", status: "deleted" })
+      expect(deleted[ids.server].relations.storages.map((s: any) => s.object_uuid)).toEqual([ids.storage])
+      const storages = (yield* expectStatus(200, "GET", "/objects/deleted/storages")).json
+      expect(storages).toEqual({ deleted_storages: {} })
+    }).pipe(provide))
+
   it.effect("a storage or IP belongs to one server at a time; linking twice is a conflict", () =>
     Effect.gen(function*() {
       const ids = yield* setup

@@ -85,12 +85,16 @@ interface Deferred {
 
 export interface State {
   readonly objects: Record<Family, Map<string, Entity>>
+  /** Deleted objects as they were shown when deleted, for `/objects/deleted/{family}`. */
+  readonly deleted: Record<Family, Map<string, Record<string, unknown>>>
   /** server id -> object id -> link, per kind. */
   readonly links: Record<LinkKind, Map<string, Map<string, Link>>>
   /** object id -> server id -> link, per kind: the other side of `links`. */
   readonly reverse: Record<LinkKind, Map<string, Map<string, Link>>>
   readonly jobs: Map<string, Job>
   deferred: Array<Deferred>
+  /** The earliest `due` in `deferred`, so that most requests skip settling in one comparison. */
+  nextDue: number
   readonly ipv4Used: Set<string>
   ipv6Next: number
   readonly random: Random
@@ -177,10 +181,22 @@ const seed = (state: State): void => {
 export const makeState = (random: Random): State => {
   const state: State = {
     objects: emptyFamilies(),
+    deleted: {
+      servers: new Map(),
+      storages: new Map(),
+      ips: new Map(),
+      networks: new Map(),
+      sshkeys: new Map(),
+      templates: new Map(),
+      locations: new Map(),
+      isoimages: new Map(),
+      snapshots: new Map()
+    },
     links: emptyLinks(),
     reverse: emptyLinks(),
     jobs: new Map(),
     deferred: [],
+    nextDue: Infinity,
     ipv4Used: new Set(),
     ipv6Next: 1,
     random
@@ -209,6 +225,7 @@ export const defer = (state: State, jobId: string, apply: () => void): void => {
   const job = state.jobs.get(jobId)
   if (job === undefined) return
   state.deferred.push({ due: job.doneAt, jobId, apply })
+  state.nextDue = Math.min(state.nextDue, job.doneAt)
 }
 
 /**
@@ -216,10 +233,10 @@ export const defer = (state: State, jobId: string, apply: () => void): void => {
  * request, so state follows the clock without timers.
  */
 export const settle = (state: State, now: number): void => {
-  if (state.deferred.length === 0) return
+  if (now < state.nextDue) return
   const due = state.deferred.filter((d) => d.due <= now).sort((a, b) => a.due - b.due)
-  if (due.length === 0) return
   state.deferred = state.deferred.filter((d) => d.due > now)
+  state.nextDue = state.deferred.reduce((min, d) => Math.min(min, d.due), Infinity)
   for (const d of due) {
     const job = state.jobs.get(d.jobId)
     if (job !== undefined && !job.fails) d.apply()

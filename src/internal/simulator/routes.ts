@@ -102,7 +102,10 @@ const applyPatch = (ctx: Context, entity: Entity, changes: Record<string, unknow
   return noContent
 }
 
+/** Deletes at once, keeping the object as it was shown for `/objects/deleted/{family}`. */
 const remove = (ctx: Context, entity: Entity): Answer => {
+  const shown = Model.render(ctx.state, entity, ctx.now)
+  ctx.state.deleted[entity.family].set(entity.id, { ...shown, status: "deleted", change_time: Model.isoTime(ctx.now) })
   ctx.state.objects[entity.family].delete(entity.id)
   startJob(ctx, entity.family)
   return noContent
@@ -321,8 +324,9 @@ const patchStorage = (ctx: Context, entity: Entity): Answer => {
 // Deletes
 
 const deleteServer = (ctx: Context, entity: Entity): Answer => {
+  const answer = remove(ctx, entity)
   Model.unlinkServer(ctx.state, entity.id)
-  return remove(ctx, entity)
+  return answer
 }
 
 const deleteStorage = (ctx: Context, entity: Entity): Answer => {
@@ -339,9 +343,10 @@ const deleteLinked = (kind: LinkKind) => (ctx: Context, entity: Entity): Answer 
   if (entity.fields.private === false || entity.fields.delete_block === true) {
     refuse(403, `This ${Model.singular[entity.family]} is public and cannot be deleted.`)
   }
+  const answer = remove(ctx, entity)
   Model.unlinkObject(ctx.state, kind, entity.id)
   if (kind === "ips") Model.releaseIp(ctx.state, entity.fields.ip)
-  return remove(ctx, entity)
+  return answer
 }
 
 const deleteLocation = (ctx: Context, entity: Entity): Answer => {
@@ -662,6 +667,22 @@ const locationFamilies: ReadonlyArray<Family> = [
   "templates"
 ]
 
+const deletedFamilies: ReadonlyArray<Family> = [
+  "ips",
+  "isoimages",
+  "networks",
+  "servers",
+  "snapshots",
+  "storages",
+  "templates"
+]
+
+const listDeleted = (family: Family): Handler => (ctx) => {
+  const shown: Record<string, unknown> = {}
+  for (const [id, object] of ctx.state.deleted[family]) shown[id] = object
+  return ok({ [`deleted_${family}`]: shown })
+}
+
 export const routes: ReadonlyArray<Route> = [
   { segments: ["requests", ":id"], methods: { GET: getRequest } },
   ...(["servers", "storages", "ips", "networks", "sshkeys", "templates", "locations", "isoimages"] as const).flatMap(
@@ -685,6 +706,10 @@ export const routes: ReadonlyArray<Route> = [
   },
   { segments: ["objects", "storages", ":id", "snapshots", ":sid", "rollback"], methods: { PATCH: rollback } },
   { segments: ["objects", "storages", ":id", "snapshots", ":sid", "export_to_s3"], methods: { PATCH: exportToS3 } },
+  ...deletedFamilies.map((family): Route => ({
+    segments: ["objects", "deleted", family],
+    methods: { GET: listDeleted(family) }
+  })),
   ...locationFamilies.map((family): Route => ({
     segments: ["objects", "locations", ":id", family],
     methods: { GET: byLocation(family) }
