@@ -1,0 +1,154 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Gridscale from "../../src/Gridscale.js"
+import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
+import * as Server from "../../src/Server.js"
+import { location, ownObjects, simulated, template } from "./support.js"
+
+const web: Server.ProvisionOptions = { name: "web-1", cores: 2, memory: 4, template, storageSize: 20, location }
+
+const nothingOwned = {
+  servers: [],
+  storages: [],
+  ips: [],
+  networks: [GridscaleSimulator.publicNetworkId]
+}
+
+describe("provision", () => {
+  it.live("makes a running server with a boot storage from the template, an IPv4 and the public network", () =>
+    Effect.gen(function*() {
+      const server = yield* Gridscale.provision(web)
+      expect(server).toMatchObject({ name: "web-1", cores: 2, memory: 4, power: true })
+      const storage = server.relations?.storages ?? []
+      expect(storage).toHaveLength(1)
+      expect(storage[0]).toMatchObject({ bootdevice: true, capacity: 20, last_used_template: template })
+      expect(server.relations?.public_ips?.map((ip) => ip.family)).toEqual([4])
+      expect(server.relations?.networks?.map((n) => n.object_uuid)).toEqual([GridscaleSimulator.publicNetworkId])
+      // On success everything stays.
+      const owned = yield* ownObjects
+      expect(owned.servers).toEqual([server.object_uuid])
+      expect(owned.storages).toEqual([storage[0]!.object_uuid])
+      expect(owned.ips).toHaveLength(1)
+    }).pipe(Effect.provide(simulated())))
+
+  it.live("takes SSH keys, both address families, a chosen network, and can leave the server off", () =>
+    Effect.gen(function*() {
+      const g = yield* Gridscale.Gridscale
+      const key = yield* g.sshKeys.create({ name: "ops", sshkey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI ops@example" })
+      const network = yield* g.networks.create({ name: "backend", location_uuid: location })
+      const server = yield* g.servers.provision({
+        ...web,
+        sshKeys: [key.object_uuid],
+        ipv6: true,
+        network: network.object_uuid,
+        start: false
+      })
+      expect(server.power).toBe(false)
+      expect(server.relations?.public_ips?.map((ip) => ip.family).sort()).toEqual([4, 6])
+      expect(server.relations?.networks?.map((n) => n.object_uuid)).toEqual([network.object_uuid])
+    }).pipe(Effect.provide(simulated())))
+
+  it.live("creates no IP and links no network when no address is asked for", () =>
+    Effect.gen(function*() {
+      const server = yield* Gridscale.provision({ ...web, ipv4: false })
+      expect(server.relations?.public_ips).toEqual([])
+      expect(server.relations?.networks).toEqual([])
+    }).pipe(Effect.provide(simulated())))
+})
+
+describe("provision that fails leaves nothing behind", () => {
+  const failingJobs = [
+    ["the storage's create", { method: "POST", path: "/objects/storages" }],
+    ["the IP's create", { method: "POST", path: "/objects/ips" }],
+    ["linking the storage", { method: "POST", path: /\/objects\/servers\/[^/]+\/storages$/ }],
+    ["linking the network", { method: "POST", path: /\/objects\/servers\/[^/]+\/networks$/ }],
+    ["powering on", { method: "PATCH", path: /\/power$/ }]
+  ] as const
+
+  it.live.each(failingJobs)(
+    "a job failing in %s fails provision with JobFailed and removes what it made",
+    ([, match]) =>
+      Effect.gen(function*() {
+        yield* GridscaleSimulator.failNextJob(match)
+        const exit = yield* Effect.exit(Gridscale.provision(web))
+        expect(exit).toMatchObject({ _tag: "Failure" })
+        const error = Exit.isFailure(exit) ? Cause.failureOption(exit.cause) : undefined
+        expect(error).toMatchObject({ _tag: "Some", value: { _tag: "JobFailed" } })
+        expect(yield* ownObjects).toEqual(nothingOwned)
+        // And what it made was really made: the clean-up deleted it.
+        const created = (yield* GridscaleSimulator.counters).created
+        expect(created["servers"]?.["web-1"]).toBe(1)
+      }).pipe(Effect.provide(simulated({ jobMillis: 10 })))
+  )
+
+  it.live("an API error on a create (no job at all) also cleans up the others", () =>
+    Effect.gen(function*() {
+      yield* GridscaleSimulator.injectFault({ method: "POST", path: "/objects/ips", kind: "InternalError" })
+      const error = yield* Effect.flip(Gridscale.provision(web))
+      expect(error._tag).toBe("ServerError")
+      const owned = yield* ownObjects
+      expect(owned.servers).toEqual([])
+      expect(owned.storages).toEqual([])
+    }).pipe(Effect.provide(simulated())))
+
+  it.live("a clean-up step that fails is reported next to the original error, and the others still run", () =>
+    Effect.gen(function*() {
+      yield* GridscaleSimulator.failNextJob({ method: "POST", path: /\/objects\/servers\/[^/]+\/ips$/ })
+      yield* GridscaleSimulator.injectFault({
+        method: "DELETE",
+        path: /^\/objects\/storages\/[^/]+$/,
+        kind: "ServiceUnavailable"
+      })
+      const exit = yield* Effect.exit(Gridscale.provision(web))
+      if (Exit.isSuccess(exit)) return expect.fail("provision should have failed")
+      // The error the caller handles is the one that stopped provisioning.
+      expect(Cause.failureOption(exit.cause)).toMatchObject({ _tag: "Some", value: { _tag: "JobFailed" } })
+      // The clean-up failure is in the same cause, as a CleanupFailed defect naming the step.
+      const defects = [...Cause.defects(exit.cause)]
+      expect(defects).toHaveLength(1)
+      expect(defects[0]).toBeInstanceOf(Server.CleanupFailed)
+      expect(defects[0]).toMatchObject({ step: "delete storage", error: { _tag: "ServerError" } })
+      const owned = yield* ownObjects
+      expect(owned.servers).toEqual([])
+      expect(owned.ips).toEqual([])
+      expect(owned.storages).toHaveLength(1)
+    }).pipe(Effect.provide(simulated({ config: { retry: { maxRetries: 1, baseDelay: "1 millis" } } }))))
+})
+
+describe("provision that is interrupted leaves nothing behind", () => {
+  const moments = [0, 5, 15, 30, 45, 60, 80, 100, 130]
+
+  it.live.each(moments)("interrupted after %i ms", (millis) =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Gridscale.provision(web))
+      yield* Effect.sleep(millis)
+      const exit = yield* Fiber.interrupt(fiber)
+      if (Exit.isSuccess(exit)) {
+        // Finished before the interruption: then everything stays.
+        expect((yield* ownObjects).servers).toEqual([exit.value.object_uuid])
+      } else {
+        expect(Cause.isInterruptedOnly(exit.cause)).toBe(true)
+        expect(yield* ownObjects).toEqual(nothingOwned)
+      }
+    }).pipe(Effect.provide(simulated({ jobMillis: 20 }))))
+
+  it.live("a create already sent is let finish, then deleted", () =>
+    Effect.gen(function*() {
+      // The storage is created at once but its reply takes 300 ms to come back.
+      yield* GridscaleSimulator.injectFault({
+        method: "POST",
+        path: "/objects/storages",
+        kind: "SlowReply",
+        delayMillis: 300
+      })
+      const fiber = yield* Effect.fork(Gridscale.provision(web))
+      yield* Effect.sleep(50)
+      yield* Fiber.interrupt(fiber)
+      const counters = yield* GridscaleSimulator.counters
+      expect(counters.created["storages"]?.["web-1"]).toBe(1)
+      expect(yield* ownObjects).toEqual(nothingOwned)
+    }).pipe(Effect.provide(simulated({ jobMillis: 20 }))))
+})
