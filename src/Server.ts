@@ -409,6 +409,8 @@ export const family: Resource.Family<Server> = {
 interface RelationPath {
   readonly segment: "storages" | "ips" | "networks" | "isoimages"
   readonly idField: string
+  /** The span attribute naming the linked object's id. */
+  readonly attribute: string
 }
 
 /** A kind of object linked to servers: also the key of its list reply and its schema. */
@@ -418,10 +420,28 @@ interface Relation<A> extends RelationPath {
 }
 
 const relations = {
-  storages: { segment: "storages", key: "storage_relations", idField: "storageId", item: LinkedStorage },
-  ips: { segment: "ips", key: "ip_relations", idField: "ipId", item: LinkedIp },
-  networks: { segment: "networks", key: "network_relations", idField: "networkId", item: LinkedNetwork },
-  isoimages: { segment: "isoimages", key: "isoimage_relations", idField: "isoImageId", item: LinkedIsoImage }
+  storages: {
+    segment: "storages",
+    key: "storage_relations",
+    idField: "storageId",
+    attribute: "gridscale.storage.id",
+    item: LinkedStorage
+  },
+  ips: { segment: "ips", key: "ip_relations", idField: "ipId", attribute: "gridscale.ip.id", item: LinkedIp },
+  networks: {
+    segment: "networks",
+    key: "network_relations",
+    idField: "networkId",
+    attribute: "gridscale.network.id",
+    item: LinkedNetwork
+  },
+  isoimages: {
+    segment: "isoimages",
+    key: "isoimage_relations",
+    idField: "isoImageId",
+    attribute: "gridscale.isoimage.id",
+    item: LinkedIsoImage
+  }
 } as const
 
 /** The server has not yet reported the power wanted. */
@@ -490,7 +510,7 @@ export const makeOperations = (deps: Resource.Dependencies): Operations => {
   const memberPath = (serverId: string, relation: RelationPath, id: string) =>
     Effect.flatMap(relationPath(serverId, relation), (path) =>
       checkId(relation.idField, id).pipe(
-        Effect.tap((checked) => Effect.annotateCurrentSpan(`gridscale.${relation.segment}.id`, checked)),
+        Effect.tap((checked) => Effect.annotateCurrentSpan(relation.attribute, checked)),
         Effect.map((checked) => `${path}/${checked}`)
       ))
 
@@ -508,7 +528,7 @@ export const makeOperations = (deps: Resource.Dependencies): Operations => {
       function*(serverId: string, id: string, options?: L, jobOptions?: Resource.JobOptions) {
         const path = yield* relationPath(serverId, relation)
         const objectId = yield* checkId(relation.idField, id)
-        yield* Effect.annotateCurrentSpan(`gridscale.${relation.segment}.id`, objectId)
+        yield* Effect.annotateCurrentSpan(relation.attribute, objectId)
         const extra = yield* check(link, "link")(options ?? {})
         yield* connection.asyncRequest("POST", path, {
           body: { ...extra, object_uuid: objectId },
