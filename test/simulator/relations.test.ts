@@ -147,11 +147,14 @@ describe("relations", () => {
       expect(server.relations.storages).toHaveLength(1)
     }).pipe(provide))
 
-  it.effect("the public network, public templates and ISO images and the seeded location cannot be deleted", () =>
+  it.effect("the public network, public templates and ISO images and the seeded location cannot be changed or deleted", () =>
     Effect.gen(function*() {
       expect((yield* call("DELETE", `/objects/networks/${GridscaleSimulator.publicNetworkId}`)).status).toBe(403)
       expect((yield* call("DELETE", `/objects/templates/${GridscaleSimulator.templateIds[0]}`)).status).toBe(403)
       expect((yield* call("DELETE", `/objects/locations/${GridscaleSimulator.locationId}`)).status).toBe(403)
+      const rename = { body: { name: "mine now" } }
+      expect((yield* call("PATCH", `/objects/networks/${GridscaleSimulator.publicNetworkId}`, rename)).status).toBe(403)
+      expect((yield* call("PATCH", `/objects/templates/${GridscaleSimulator.templateIds[0]}`, rename)).status).toBe(403)
     }).pipe(provide))
 })
 

@@ -249,7 +249,8 @@ export class Simulator {
       return handler(ctx, found.params)
     } catch (error) {
       if (error instanceof RefusalClass) return error
-      throw error
+      // A bug in the simulator answers like a failing API instead of tearing down the caller.
+      return refusal(500, `The simulator failed: ${String(error)}`)
     }
   }
 

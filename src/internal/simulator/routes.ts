@@ -92,8 +92,13 @@ const patchFields = (
     if (input[key] !== undefined) changes[key] = check(input[key], key)
   }
   if (Object.keys(changes).length === 0) refuse(422, "Must specify at least one parameter to change.")
+  if (isPublic(entity)) refuse(403, `This ${Model.singular[entity.family]} is public and cannot be changed.`)
   return applyPatch(ctx, entity, changes)
 }
+
+/** Objects of the seeded catalogue that belong to everyone: templates, ISO images, the public network and location. */
+const isPublic = (entity: Entity): boolean =>
+  entity.fields.private === false || entity.fields.delete_block === true || entity.fields.public === true
 
 const applyPatch = (ctx: Context, entity: Entity, changes: Record<string, unknown>): Answer => {
   Object.assign(entity.fields, changes)
@@ -279,7 +284,7 @@ const createIsoimage: Handler = (ctx) => {
     name: Input.requiredName(input),
     source_url: Input.required(input, "source_url", Input.string),
     labels: Input.optional(input, "labels", Input.labels) ?? [],
-    location_uuid: Catalogue.location.object_uuid,
+    location_uuid: locationOf(ctx, input),
     description: null,
     version: null,
     private: true,
@@ -340,22 +345,15 @@ const deleteStorage = (ctx: Context, entity: Entity): Answer => {
 }
 
 const deleteLinked = (kind: LinkKind) => (ctx: Context, entity: Entity): Answer => {
-  if (entity.fields.private === false || entity.fields.delete_block === true) {
-    refuse(403, `This ${Model.singular[entity.family]} is public and cannot be deleted.`)
-  }
+  if (isPublic(entity)) refuse(403, `This ${Model.singular[entity.family]} is public and cannot be deleted.`)
   const answer = remove(ctx, entity)
   Model.unlinkObject(ctx.state, kind, entity.id)
   if (kind === "ips") Model.releaseIp(ctx.state, entity.fields.ip)
   return answer
 }
 
-const deleteLocation = (ctx: Context, entity: Entity): Answer => {
-  if (entity.fields.public === true) refuse(403, "A public location cannot be deleted.")
-  return remove(ctx, entity)
-}
-
-const deleteTemplate = (ctx: Context, entity: Entity): Answer => {
-  if (entity.fields.private === false) refuse(403, "A public template cannot be deleted.")
+const deletePrivate = (ctx: Context, entity: Entity): Answer => {
+  if (isPublic(entity)) refuse(403, `This ${Model.singular[entity.family]} is public and cannot be deleted.`)
   return remove(ctx, entity)
 }
 
@@ -366,8 +364,8 @@ const deleters: Readonly<Record<Exclude<Family, "snapshots">, (ctx: Context, ent
   networks: deleteLinked("networks"),
   isoimages: deleteLinked("isoimages"),
   sshkeys: remove,
-  templates: deleteTemplate,
-  locations: deleteLocation
+  templates: deletePrivate,
+  locations: deletePrivate
 }
 
 // ---------------------------------------------------------------------------------------------
