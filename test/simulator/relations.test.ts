@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
-import { call, create, expectStatus } from "./api.js"
+import { call, create, expectStatus, specFields } from "./api.js"
 
 const provide = Effect.provide(GridscaleSimulator.layer)
 
@@ -72,6 +72,25 @@ describe("relations", () => {
       expect(storage.relations.servers).toEqual([])
       // The spec has no PATCH on a server's IP relation.
       expect((yield* call("PATCH", `${base}/ips/${ids.ip}`, { body: { name: "x" } })).status).toBe(405)
+    }).pipe(provide))
+
+  it.effect("relations carry the fields of the spec's Linked* definitions", () =>
+    Effect.gen(function*() {
+      const ids = yield* setup
+      yield* linkAll(ids)
+      const base = `/objects/servers/${ids.server}`
+      const kinds = [
+        ["storages", "storage", "Storage", ids.storage],
+        ["ips", "ip", "Ip", ids.ip],
+        ["networks", "network", "Network", ids.network],
+        ["isoimages", "isoimage", "Isoimage", ids.iso]
+      ] as const
+      for (const [path, key, definition, id] of kinds) {
+        const list = (yield* expectStatus(200, "GET", `${base}/${path}`)).json[`${key}_relations`]
+        for (const field of specFields(`Linked${definition}Brief`)) expect(list[0], field).toHaveProperty(field)
+        const one = (yield* expectStatus(200, "GET", `${base}/${path}/${id}`)).json[`${key}_relation`]
+        for (const field of specFields(`Linked${definition}`)) expect(one, field).toHaveProperty(field)
+      }
     }).pipe(provide))
 
   it.effect("deleting a storage attached to a server gives 424 and keeps it", () =>

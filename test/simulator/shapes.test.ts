@@ -12,6 +12,15 @@ const example = (name: string): Record<string, unknown> =>
     )
   )
 
+const spec = JSON.parse(
+  readFileSync(new URL("../../../shared/reference/gridscale-api/gsapi-spec-1.0.24.json", import.meta.url), "utf8")
+)
+
+/** The fields of a spec definition and of its example: what a reply object must carry. */
+const fieldsOf = (definition: string): Array<string> => [
+  ...new Set([...Object.keys(spec.definitions[definition].properties), ...Object.keys(example(definition))])
+]
+
 const isoUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
 
 const provide = Effect.provide(GridscaleSimulator.layer)
@@ -63,7 +72,7 @@ describe("reply shapes", () => {
     Effect.gen(function*() {
       const { id } = yield* create("/objects/servers", { name: "web", cores: 2, memory: 4 })
       const server = (yield* expectStatus(200, "GET", `/objects/servers/${id}`)).json.server
-      for (const key of Object.keys(example("Server"))) expect(server).toHaveProperty(key)
+      for (const key of fieldsOf("Server")) expect(server, key).toHaveProperty(key)
       expect(Object.keys(server.relations).sort()).toEqual(["isoimages", "networks", "public_ips", "storages"])
       expect(server).toMatchObject({ name: "web", cores: 2, memory: 4, power: false, object_uuid: id })
       expect(server.location_uuid).toBe(GridscaleSimulator.locationId)
@@ -71,15 +80,17 @@ describe("reply shapes", () => {
       expect(server.change_time).toMatch(isoUtc)
     }).pipe(provide))
 
-  it.effect("storages, IPs, networks, SSH keys, templates, locations and ISO images carry their example's fields", () =>
+  it.effect("storages, snapshots, IPs, networks, SSH keys, templates, locations and ISO images carry their definition's fields", () =>
     Effect.gen(function*() {
       const storage = yield* create("/objects/storages", { name: "s", capacity: 10 })
       const ip = yield* create("/objects/ips", { family: 4 })
       const network = yield* create("/objects/networks", { name: "n" })
       const key = yield* create("/objects/sshkeys", { name: "k", sshkey: "ssh-ed25519 AAAA k@example" })
       const iso = yield* create("/objects/isoimages", { name: "i", source_url: "https://example.org/x.iso" })
+      const snapshot = yield* create(`/objects/storages/${storage.id}/snapshots`, { name: "snap" })
       const checks: Array<[string, string, string]> = [
         ["Storage", "storages", storage.id],
+        ["Snapshot", `storages/${storage.id}/snapshots`, snapshot.id],
         ["Ip", "ips", ip.id],
         ["Network", "networks", network.id],
         ["Sshkey", "sshkeys", key.id],
@@ -90,7 +101,7 @@ describe("reply shapes", () => {
       for (const [definition, family, id] of checks) {
         const reply = yield* expectStatus(200, "GET", `/objects/${family}/${id}`)
         const object = Object.values(reply.json)[0] as Record<string, unknown>
-        for (const key of Object.keys(example(definition))) expect(object, `${definition}.${key}`).toHaveProperty(key)
+        for (const key of fieldsOf(definition)) expect(object, `${definition}.${key}`).toHaveProperty(key)
       }
     }).pipe(provide))
 

@@ -1,7 +1,6 @@
 import { FaultPlan, matches, normalizePath } from "./faults.js"
 import type { Fault } from "./faults.js"
-import type { Refusal } from "./input.js"
-import { Refusal as RefusalClass, titles } from "./input.js"
+import { Refusal, titles } from "./input.js"
 import * as Model from "./model.js"
 import type { Family, Job } from "./model.js"
 import type { Random } from "./prng.js"
@@ -201,7 +200,7 @@ export class Simulator {
       return jsonReply(401, requestId, headers, { message: "The user id or the API token is not valid." })
     }
     const outcome = this.route(request, method, path, requestId, userId, now)
-    if (outcome instanceof RefusalClass) return errorReply(outcome, requestId, headers)
+    if (outcome instanceof Refusal) return errorReply(outcome, requestId, headers)
     if (outcome.body === undefined) return { status: outcome.status, headers: withId(requestId, headers), bodyText: "" }
     return jsonReply(outcome.status, requestId, headers, outcome.body)
   }
@@ -248,7 +247,7 @@ export class Simulator {
     try {
       return handler(ctx, found.params)
     } catch (error) {
-      if (error instanceof RefusalClass) return error
+      if (error instanceof Refusal) return error
       // A bug in the simulator answers like a failing API instead of tearing down the caller.
       return refusal(500, `The simulator failed: ${String(error)}`)
     }
@@ -346,7 +345,7 @@ export class Simulator {
 }
 
 const refusal = (status: number, description: string): Refusal =>
-  new RefusalClass(status, titles[status] ?? "Error", description)
+  new Refusal(status, titles[status] ?? "Error", description)
 
 const isJson = (contentType: string | undefined): boolean =>
   contentType !== undefined && contentType.toLowerCase().includes("application/json")
