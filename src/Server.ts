@@ -427,7 +427,13 @@ const relations = {
     attribute: "gridscale.storage.id",
     item: LinkedStorage
   },
-  ips: { segment: "ips", key: "ip_relations", idField: "ipId", attribute: "gridscale.ip.id", item: LinkedIp },
+  ips: {
+    segment: "ips",
+    key: "ip_relations",
+    idField: "ipId",
+    attribute: "gridscale.ip.id",
+    item: LinkedIp
+  },
   networks: {
     segment: "networks",
     key: "network_relations",
