@@ -234,6 +234,14 @@ describe("snapshots, clones, templates and locations", () => {
       yield* expectStatus(204, "DELETE", `/objects/templates/${template.id}`)
     }).pipe(provide))
 
+  it.effect("a storage import names a backup; there are none, so it is 404, and without one 400", () =>
+    Effect.gen(function*() {
+      const backup = "3c2b1a09-0000-4000-8000-000000000000"
+      const reply = yield* call("POST", "/objects/storages/import", { body: { backup: { backup_uuid: backup } } })
+      expect(reply.status).toBe(404)
+      expect((yield* call("POST", "/objects/storages/import", { body: {} })).status).toBe(400)
+    }).pipe(provide))
+
   it.effect("objects are listed by location", () =>
     Effect.gen(function*() {
       const server = yield* create("/objects/servers", { name: "web", cores: 1, memory: 1 })

@@ -583,6 +583,15 @@ const exportToS3: Handler = (ctx, [id, snapshotId]) => {
   return { status: 202, body: { request_uuid: ctx.requestId, object_uuid: snapshot.id } }
 }
 
+/** Storages are imported from backups; the simulator keeps none, so every backup id is unknown. */
+const importFromBackup: Handler = (ctx) => {
+  const input = body(ctx)
+  const backup = Input.required(input, "backup", Input.object)
+  const id = Input.required(backup, "backup_uuid", Input.string)
+  Input.optional(backup, "name", Input.name)
+  return refuse(404, `No backup with the id '${id}'.`)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Requests and locations
 
@@ -683,6 +692,8 @@ const listDeleted = (family: Family): Handler => (ctx) => {
 
 export const routes: ReadonlyArray<Route> = [
   { segments: ["requests", ":id"], methods: { GET: getRequest } },
+  // Before the storage routes, whose `:id` would take "import".
+  { segments: ["objects", "storages", "import"], methods: { POST: importFromBackup } },
   ...(["servers", "storages", "ips", "networks", "sshkeys", "templates", "locations", "isoimages"] as const).flatMap(
     familyRoutes
   ),
