@@ -264,6 +264,29 @@ export const NetworkLink = Schema.Struct({
 })
 
 /**
+ * A change to how a storage is linked.
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const StorageLinkUpdate = Schema.Struct({
+  ordering: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
+  bootdevice: Schema.optional(Schema.Boolean),
+  l3security: Schema.optional(Schema.Array(Schema.String))
+})
+
+/**
+ * A change to how an ISO image is inserted.
+ *
+ * @since 0.1.0
+ * @category Schemas
+ */
+export const IsoImageLinkUpdate = Schema.Struct({
+  bootdevice: Schema.optional(Schema.Boolean),
+  name: Schema.optional(Name)
+})
+
+/**
  * What `servers.provision` takes. Memory and `storageSize` are in GB; `template`, `location`,
  * `sshKeys` and `network` are ids.
  *
@@ -346,6 +369,13 @@ export interface Operations {
     storageId: string,
     options?: Resource.JobOptions
   ) => Effect.Effect<void, GridscaleError>
+  /** Changes how a storage is linked (boot device, order) and returns the link as it then is. */
+  readonly updateStorageLink: (
+    serverId: string,
+    storageId: string,
+    patch: typeof StorageLinkUpdate.Type,
+    options?: Resource.JobOptions
+  ) => Effect.Effect<LinkedStorage, GridscaleError>
   readonly listIps: (serverId: string) => Effect.Effect<ReadonlyArray<LinkedIp>, GridscaleError>
   readonly attachIp: (
     serverId: string,
@@ -369,6 +399,13 @@ export interface Operations {
     networkId: string,
     options?: Resource.JobOptions
   ) => Effect.Effect<void, GridscaleError>
+  /** Changes how a network is linked and returns the link as it then is. */
+  readonly updateNetworkLink: (
+    serverId: string,
+    networkId: string,
+    patch: typeof NetworkLink.Type,
+    options?: Resource.JobOptions
+  ) => Effect.Effect<LinkedNetwork, GridscaleError>
   readonly listIsoImages: (serverId: string) => Effect.Effect<ReadonlyArray<LinkedIsoImage>, GridscaleError>
   readonly attachIsoImage: (
     serverId: string,
@@ -380,6 +417,13 @@ export interface Operations {
     isoImageId: string,
     options?: Resource.JobOptions
   ) => Effect.Effect<void, GridscaleError>
+  /** Changes how an ISO image is inserted and returns the link as it then is. */
+  readonly updateIsoImageLink: (
+    serverId: string,
+    isoImageId: string,
+    patch: typeof IsoImageLinkUpdate.Type,
+    options?: Resource.JobOptions
+  ) => Effect.Effect<LinkedIsoImage, GridscaleError>
   /**
    * Makes a ready server: creates the server, a storage from the template and the IP addresses
    * (at the same time), links them, and powers it on. If any step fails or the caller interrupts,
@@ -416,6 +460,8 @@ interface RelationPath {
 /** A kind of object linked to servers: also the key of its list reply and its schema. */
 interface Relation<A> extends RelationPath {
   readonly key: string
+  /** The key of a single link's reply. */
+  readonly single: string
   readonly item: Schema.Schema<A, any, never>
 }
 
@@ -423,6 +469,7 @@ const relations = {
   storages: {
     segment: "storages",
     key: "storage_relations",
+    single: "storage_relation",
     idField: "storageId",
     attribute: "gridscale.storage.id",
     item: LinkedStorage
@@ -430,6 +477,7 @@ const relations = {
   ips: {
     segment: "ips",
     key: "ip_relations",
+    single: "ip_relation",
     idField: "ipId",
     attribute: "gridscale.ip.id",
     item: LinkedIp
@@ -437,6 +485,7 @@ const relations = {
   networks: {
     segment: "networks",
     key: "network_relations",
+    single: "network_relation",
     idField: "networkId",
     attribute: "gridscale.network.id",
     item: LinkedNetwork
@@ -444,6 +493,7 @@ const relations = {
   isoimages: {
     segment: "isoimages",
     key: "isoimage_relations",
+    single: "isoimage_relation",
     idField: "isoImageId",
     attribute: "gridscale.isoimage.id",
     item: LinkedIsoImage
@@ -550,6 +600,23 @@ export const makeOperations = (deps: Resource.Dependencies): Operations => {
       }
     )
 
+  const updateOf = <A, P, I>(name: string, relation: Relation<A>, patchSchema: Schema.Schema<P, I, never>) => {
+    const schema = S.under(relation.single, relation.item)
+    return Effect.fn(Resource.spanName(family, name))(
+      function*(
+        serverId: string,
+        id: string,
+        patch: P,
+        options?: Resource.JobOptions
+      ): Effect.fn.Return<A, GridscaleError> {
+        const path = yield* memberPath(serverId, relation, id)
+        const body = yield* check(patchSchema, "patch")(patch)
+        yield* connection.asyncRequest("PATCH", path, { body, ...withPolling(options) })
+        return yield* connection.request("GET", path, { schema })
+      }
+    )
+  }
+
   const noLink = Schema.Struct({})
   const attachIp = attachOf("attachIp", relations.ips, noLink)
   const attachIsoImage = attachOf("attachIsoImage", relations.isoimages, noLink)
@@ -568,15 +635,18 @@ export const makeOperations = (deps: Resource.Dependencies): Operations => {
     listStorages: listOf("listStorages", relations.storages),
     attachStorage: attachOf("attachStorage", relations.storages, StorageLink),
     detachStorage: detachOf("detachStorage", relations.storages),
+    updateStorageLink: updateOf("updateStorageLink", relations.storages, StorageLinkUpdate),
     listIps: listOf("listIps", relations.ips),
     attachIp: (serverId, ipId, options) => attachIp(serverId, ipId, undefined, options),
     detachIp: detachOf("detachIp", relations.ips),
     listNetworks: listOf("listNetworks", relations.networks),
     attachNetwork: attachOf("attachNetwork", relations.networks, NetworkLink),
     detachNetwork: detachOf("detachNetwork", relations.networks),
+    updateNetworkLink: updateOf("updateNetworkLink", relations.networks, NetworkLink),
     listIsoImages: listOf("listIsoImages", relations.isoimages),
     attachIsoImage: (serverId, isoImageId, options) => attachIsoImage(serverId, isoImageId, undefined, options),
-    detachIsoImage: detachOf("detachIsoImage", relations.isoimages)
+    detachIsoImage: detachOf("detachIsoImage", relations.isoimages),
+    updateIsoImageLink: updateOf("updateIsoImageLink", relations.isoimages, IsoImageLinkUpdate)
   }
   return { ...operations, provision: makeProvision(deps, operations) }
 }

@@ -36,6 +36,8 @@ describe("ids that go into a path", () => {
           g.servers.detachIp("server-1", id),
           g.servers.attachNetwork("server-1", id),
           g.servers.detachIsoImage(id, "iso-1"),
+          g.servers.updateStorageLink("server-1", id, { bootdevice: true }),
+          g.servers.updateNetworkLink(id, "network-1", { ordering: 1 }),
           g.servers.listByLocation(id),
           g.storages.get(id),
           g.storages.clone(id),

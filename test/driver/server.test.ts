@@ -93,6 +93,29 @@ describe("relations", () => {
       expect(yield* g.servers.listIsoImages(id)).toEqual([])
     })))
 
+  it.live("a link's settings change in place and come back as the link then is", () =>
+    run(Effect.gen(function*() {
+      const g = yield* Gridscale.Gridscale
+      const { object_uuid: id } = yield* newServer
+      const storage = yield* g.storages.create({ name: "root", capacity: 10, location_uuid: location })
+      const network = yield* g.networks.create({ name: "private", location_uuid: location })
+      const iso = yield* g.isoImages.create({
+        name: "iso",
+        source_url: "https://x.example/a.iso",
+        location_uuid: location
+      })
+      yield* g.servers.attachStorage(id, storage.object_uuid)
+      yield* g.servers.attachNetwork(id, network.object_uuid)
+      yield* g.servers.attachIsoImage(id, iso.object_uuid)
+      const storageLink = yield* g.servers.updateStorageLink(id, storage.object_uuid, { bootdevice: true })
+      expect(storageLink).toMatchObject({ object_uuid: storage.object_uuid, bootdevice: true })
+      const networkLink = yield* g.servers.updateNetworkLink(id, network.object_uuid, { ordering: 2 })
+      expect(Number(networkLink.ordering)).toBe(2)
+      const isoLink = yield* g.servers.updateIsoImageLink(id, iso.object_uuid, { bootdevice: true })
+      expect(isoLink.bootdevice).toBe(true)
+      expect((yield* g.servers.listStorages(id))[0]?.bootdevice).toBe(true)
+    })))
+
   it.live("a storage attached to a server cannot be deleted; deleting the server frees it", () => (Effect.gen(
     function*() {
       const g = yield* Gridscale.Gridscale
@@ -123,6 +146,13 @@ describe("snapshots and clones", () => {
       yield* g.snapshots.delete(sid, snapshot.object_uuid)
       expect(yield* g.snapshots.list(sid)).toEqual([])
       expect((yield* Effect.flip(g.snapshots.get(sid, snapshot.object_uuid)))._tag).toBe("ResourceNotFound")
+    })))
+
+  it.live("a storage grows with update", () =>
+    run(Effect.gen(function*() {
+      const g = yield* Gridscale.Gridscale
+      const storage = yield* g.storages.create({ name: "db", capacity: 10, location_uuid: location })
+      expect((yield* g.storages.update(storage.object_uuid, { capacity: 40 })).capacity).toBe(40)
     })))
 
   it.live("clone makes a new storage like the original and returns it", () =>
