@@ -181,6 +181,20 @@ describe("replies of newer API versions", () => {
       expect(server["hardware_profile_config"]).toEqual(newer.hardware_profile_config)
     }).pipe(Effect.provide(replaying({ [`/objects/servers/${newer.object_uuid}`]: { server: newer } }))))
 
+  it.effect("a list keeps the order of the reply, not the order of the ids", () =>
+    Effect.gen(function*() {
+      const servers = yield* Gridscale.use((g) => g.servers.list())
+      expect(servers.map((s) => s.name)).toEqual(["third", "first", "second"])
+    }).pipe(Effect.provide(replaying({
+      "/objects/servers": {
+        servers: {
+          "zz-3": { object_uuid: "zz-3", name: "third" },
+          "aa-1": { object_uuid: "aa-1", name: "first" },
+          "mm-2": { object_uuid: "mm-2", name: "second" }
+        }
+      }
+    }))))
+
   it.effect("a reply that breaks a known field fails with ResponseDecodeError naming it", () =>
     Effect.gen(function*() {
       const error = yield* Gridscale.use((g) => g.servers.list()).pipe(Effect.flip)
