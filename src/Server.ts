@@ -581,11 +581,11 @@ export const makeOperations = (deps: Resource.Dependencies): Operations => {
 
   const attachOf = <L, I>(name: string, relation: RelationPath, link: Schema.Schema<L, I, never>) =>
     Effect.fn(Resource.spanName(family, name))(
-      function*(serverId: string, id: string, options?: L, jobOptions?: Resource.JobOptions) {
+      function*(serverId: string, id: string, settings?: L, jobOptions?: Resource.JobOptions) {
         const path = yield* relationPath(serverId, relation)
         const objectId = yield* checkId(relation.idField, id)
         yield* Effect.annotateCurrentSpan(relation.attribute, objectId)
-        const extra = yield* check(link, "link")(options ?? {})
+        const extra = yield* check(link, "link")(settings ?? {})
         yield* connection.asyncRequest("POST", path, {
           body: { ...extra, object_uuid: objectId },
           ...withPolling(jobOptions)
@@ -772,7 +772,10 @@ const makeProvision = (deps: Resource.Dependencies, servers: Omit<Operations, "p
           yield* undoable(servers.start(serverId, jobOptions), {
             step: "power off server",
             objectId: serverId,
-            effect: servers.stop(serverId)
+            // Unconditionally: a power-on job may still be pending, so the server may read "off"
+            // now and turn on later. Then wait until it reports off.
+            effect: connection.asyncRequest("PATCH", `/objects/servers/${serverId}/power`, { body: { power: false } })
+              .pipe(Effect.zipRight(servers.stop(serverId)))
           })
         }
         return yield* servers.get(serverId)

@@ -3,6 +3,7 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Schedule from "effect/Schedule"
 import * as Gridscale from "../../src/Gridscale.js"
 import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
 import * as Server from "../../src/Server.js"
@@ -134,6 +135,19 @@ describe("provision that is interrupted leaves nothing behind", () => {
         expect(yield* ownObjects).toEqual(nothingOwned)
       }
     }).pipe(Effect.provide(simulated({ jobMillis: 20 }))))
+
+  it.live("interrupted while the power-on job is pending: powered off and deleted", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Gridscale.provision(web))
+      // Wait until the power change has been sent (the only PATCH provision makes).
+      yield* GridscaleSimulator.counters.pipe(
+        Effect.repeat({ until: (c) => (c.byMethod["PATCH"] ?? 0) > 0, schedule: Schedule.spaced("2 millis") })
+      )
+      yield* Fiber.interrupt(fiber)
+      expect(yield* ownObjects).toEqual(nothingOwned)
+      // The server read "off" while its power-on job was pending; it was still sent a power-off.
+      expect((yield* GridscaleSimulator.counters).byMethod["PATCH"]).toBeGreaterThanOrEqual(2)
+    }).pipe(Effect.provide(simulated({ jobDuration: { default: 10, byPath: [{ path: /\/power$/, millis: 300 }] } }))))
 
   it.live("a create already sent is let finish, then deleted", () =>
     Effect.gen(function*() {

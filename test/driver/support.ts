@@ -15,12 +15,19 @@ export const fastConfig: GridscaleConfig.Options = {
   retry: { baseDelay: "1 millis", maxDelay: "5 millis" }
 }
 
-/** The whole client on a fresh in-memory simulator whose jobs take `jobMillis`. */
+/** The whole client on a fresh in-memory simulator whose jobs take `jobMillis` (or `jobDuration`). */
 export const simulated = (
-  options: { readonly jobMillis?: number; readonly config?: Partial<GridscaleConfig.Options> } = {}
+  options: {
+    readonly jobMillis?: number
+    readonly jobDuration?: GridscaleSimulator.JobDuration
+    readonly config?: Partial<GridscaleConfig.Options>
+  } = {}
 ) =>
   Gridscale.layer.pipe(
-    Layer.provideMerge(GridscaleSimulator.layerWith({ jobDuration: options.jobMillis ?? 5, rateLimit: false })),
+    Layer.provideMerge(GridscaleSimulator.layerWith({
+      jobDuration: options.jobDuration ?? options.jobMillis ?? 5,
+      rateLimit: false
+    })),
     Layer.provide(GridscaleConfig.layer({ ...fastConfig, ...options.config }))
   )
 
