@@ -1,10 +1,14 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import * as Gridscale from "../../src/Gridscale.js"
+import * as GridscaleConfig from "../../src/GridscaleConfig.js"
 import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
-import { location, simulated } from "./support.js"
+import { fastConfig, location, simulated } from "./support.js"
 
 const run = <A, E>(effect: Effect.Effect<A, E, Gridscale.Gridscale | GridscaleSimulator.GridscaleSimulator>) =>
   Effect.provide(effect, simulated())
@@ -52,6 +56,36 @@ describe("power", () => {
       const started = yield* Fiber.join(starting)
       expect(started.power).toBe(true)
     }).pipe(Effect.provide(simulated({ jobMillis: 3000, config: { polling: {} } }))))
+})
+
+describe("a server that never reports the power asked for", () => {
+  // An API whose power jobs finish but whose server keeps reading "off".
+  const stuck = HttpClient.make((request, url) =>
+    Effect.sync(() => {
+      const json = (status: number, body?: unknown) =>
+        HttpClientResponse.fromWeb(
+          request,
+          new Response(body === undefined ? null : JSON.stringify(body), {
+            status,
+            headers: { "content-type": "application/json", "x-request-id": "power-job" }
+          })
+        )
+      if (request.method === "PATCH") return json(204)
+      if (url.pathname === "/requests/power-job") return json(200, { "power-job": { status: "done" } })
+      return json(200, { server: { object_uuid: "stuck-1", power: false } })
+    })
+  )
+
+  it.effect("start fails with JobTimeout at the job deadline, naming the server", () =>
+    Effect.gen(function*() {
+      const starting = yield* Effect.fork(Gridscale.use((g) => g.servers.start("stuck-1", { timeout: "30 seconds" })))
+      yield* advance(31_000)
+      const error = yield* Effect.flip(Fiber.join(starting))
+      expect(error).toMatchObject({ _tag: "JobTimeout", requestId: "stuck-1", timeoutMillis: 30_000 })
+    }).pipe(Effect.provide(Gridscale.layer.pipe(
+      Layer.provide(Layer.succeed(HttpClient.HttpClient, stuck)),
+      Layer.provide(GridscaleConfig.layer({ ...fastConfig, polling: {} }))
+    ))))
 })
 
 describe("relations", () => {
