@@ -224,9 +224,21 @@ const retrySchedule = (policy: GridscaleConfig["Type"]["retry"]) =>
     Schedule.upTo(policy.maxElapsed)
   )
 
+const mayHaveApplied = (error: GridscaleError.GridscaleError) => "outcomeUnknown" in error && error.outcomeUnknown
+
+const withEarlierAmbiguity = (
+  error: GridscaleError.GridscaleError,
+  ambiguous: GridscaleError.GridscaleError | undefined
+): GridscaleError.GridscaleError => {
+  if (ambiguous === undefined || mayHaveApplied(error)) return error
+  return "outcomeUnknown" in error ? GridscaleError.withOutcomeUnknown(error) : ambiguous
+}
+
 interface Success<A> {
   readonly value: A
   readonly reply: GridscaleResponse.Reply
+  /** True when a retried DELETE found the object gone: there is no job left to wait for. */
+  readonly alreadyGone?: boolean
 }
 
 const redactedHeaderNames = Arr.append("x-auth-token")
@@ -312,17 +324,18 @@ export const make: Effect.Effect<
         : response.decode(reply, schema, { outcomeUnknown: attempt.method !== "GET" })
       return decoded.pipe(
         Effect.map((value) => ({ value: value as A, reply })),
-        // A body that is not JSON is worth another read; a schema mismatch will not change.
+        // A body that is not JSON is worth another read (a POST excepted: it would create twice);
+        // a schema mismatch will not change.
         Effect.mapError((error) =>
           error instanceof AttemptFailure
             ? error
-            : new AttemptFailure(error, attempt.method === "GET" && error.field === undefined)
+            : new AttemptFailure(error, isIdempotent(attempt.method) && error.field === undefined)
         )
       )
     }
     if (reply.status === 404 && attempt.method === "DELETE" && attempt.number > 1) {
       // The first attempt may have deleted it before its reply was lost.
-      return Effect.succeed({ value: undefined as A, reply })
+      return Effect.succeed({ value: undefined as A, reply, alreadyGone: true })
     }
     return Effect.flatMap(Clock.currentTimeMillis, (now) =>
       Effect.fail(
@@ -348,7 +361,7 @@ export const make: Effect.Effect<
             message: `${attempt.method} ${attempt.path} answered ${reply.status} with a body that is not JSON`,
             ...(reply.headers["x-request-id"] ? { requestId: reply.headers["x-request-id"] } : {})
           }),
-          attempt.method === "GET"
+          isIdempotent(attempt.method)
         )
     })
   }
@@ -401,12 +414,16 @@ export const make: Effect.Effect<
     Effect.flatMap(checkPath(path), (path) => {
       const request = buildRequest(method, path, options)
       let number = 0
+      // The first attempt that may have carried the write out: a later, clearer failure
+      // (a 429, say) must not hide that the write may have happened.
+      let ambiguous: GridscaleError.GridscaleError | undefined
       return Effect.suspend(() => attemptOnce(request, { method, path, number: ++number }, options)).pipe(
-        Effect.tapError((failure) =>
-          failure.retryable ? Effect.logDebug(`gridscale: retrying after ${failure.error.message}`) : Effect.void
-        ),
+        Effect.tapError((failure) => {
+          if (method !== "GET" && mayHaveApplied(failure.error)) ambiguous ??= failure.error
+          return failure.retryable ? Effect.logDebug(`gridscale: retrying after ${failure.error.message}`) : Effect.void
+        }),
         Effect.retry({ schedule: retrySchedule(config.retry), while: (failure) => failure.retryable }),
-        Effect.mapError((failure) => failure.error),
+        Effect.mapError((failure) => withEarlierAmbiguity(failure.error, ambiguous)),
         Effect.tap(({ reply }) => {
           const requestId = reply.headers["x-request-id"]
           return requestId === undefined ? Effect.void : Effect.annotateCurrentSpan("gridscale.request_id", requestId)
@@ -459,7 +476,8 @@ export const make: Effect.Effect<
 
   const asyncRequest = <A = unknown, I = unknown>(method: Method, path: string, options?: AsyncRequestOptions<A, I>) =>
     send(method, path, options).pipe(
-      Effect.flatMap(({ reply, value }) => {
+      Effect.flatMap(({ alreadyGone, reply, value }) => {
+        if (alreadyGone) return Effect.succeed(value)
         const requestId = requestIdOf(reply)
         if (requestId === undefined) {
           return Effect.fail(
@@ -472,7 +490,11 @@ export const make: Effect.Effect<
             })
           )
         }
-        return Effect.as(polling.awaitRequest(requestId, options?.polling), value)
+        // The write was accepted: whatever goes wrong while waiting, it may have been carried out.
+        return polling.awaitRequest(requestId, options?.polling).pipe(
+          Effect.mapError(GridscaleError.withOutcomeUnknown),
+          Effect.as(value)
+        )
       }),
       withOperationTimeout(method, path),
       Effect.withSpan("GridscaleConnection.asyncRequest", {

@@ -282,3 +282,23 @@ const tags: ReadonlySet<string> = new Set([
  */
 export const isGridscaleError = (u: unknown): u is GridscaleError =>
   Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag)
+
+/**
+ * The same error, marked as one after which a write may have been carried out. Used once a write
+ * was accepted: a failure while waiting for its job, or reading its result, does not undo it.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const withOutcomeUnknown = <E extends GridscaleError>(error: E): E => {
+  switch (error._tag) {
+    case "TransportError":
+      return (error.outcomeUnknown ? error : new TransportError({ ...error, outcomeUnknown: true })) as E
+    case "ServerError":
+      return (error.outcomeUnknown ? error : new ServerError({ ...error, outcomeUnknown: true })) as E
+    case "ResponseDecodeError":
+      return (error.outcomeUnknown ? error : new ResponseDecodeError({ ...error, outcomeUnknown: true })) as E
+    default:
+      return error
+  }
+}
