@@ -38,3 +38,10 @@ export * as GridscalePolling from "./GridscalePolling.js"
  * @since 0.1.0
  */
 export * as GridscaleResponse from "./GridscaleResponse.js"
+
+/**
+ * The in-memory gridscale simulator: an `HttpClient` layer with its controls and counters, for tests.
+ *
+ * @since 0.1.0
+ */
+export * as GridscaleSimulator from "./GridscaleSimulator.js"
