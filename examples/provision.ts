@@ -161,10 +161,7 @@ const program = Effect.gen(function*() {
 // ---------------------------------------------------------------------------------------------
 // Layers: the real API over fetch, or the simulator in-process with short jobs
 
-const realApi = Gridscale.layer.pipe(
-  Layer.provide(FetchHttpClient.layer),
-  Layer.provide(GridscaleConfig.layerConfig())
-)
+const realApi = Gridscale.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
 
 const simulator = Gridscale.layer.pipe(
   Layer.provide(GridscaleSimulator.layerWith({ jobDuration: 250 })),

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -135,6 +136,24 @@ export const layer: Layer.Layer<
   never,
   GridscaleConfig.GridscaleConfig | HttpClient.HttpClient
 > = layerWithoutDependencies.pipe(Layer.provideMerge(GridscaleConnection.layer))
+
+/**
+ * The whole live client with its configuration read from `GRIDSCALE_UUID`, `GRIDSCALE_TOKEN` and
+ * `GRIDSCALE_URL` (see `GridscaleConfig.layerConfig`); only the `HttpClient` is left to provide.
+ *
+ * @since 0.1.0
+ * @category Layers
+ */
+export const layerConfig = (
+  options?: Parameters<typeof GridscaleConfig.layerConfig>[0]
+): Layer.Layer<
+  | Gridscale
+  | GridscaleConnection.GridscaleConnection
+  | GridscalePolling.GridscalePolling
+  | GridscaleResponse.GridscaleResponse,
+  ConfigError.ConfigError,
+  HttpClient.HttpClient
+> => layer.pipe(Layer.provide(GridscaleConfig.layerConfig(options)))
 
 /**
  * Runs a function of the driver in context.
