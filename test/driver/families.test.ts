@@ -116,6 +116,18 @@ describe("each family: create returns the object as get shows it, update and del
     })))
 })
 
+describe("dedicated locations", () => {
+  it.live("are created inside a public one, renamed and deleted", () =>
+    run(Effect.gen(function*() {
+      const g = yield* Gridscale.Gridscale
+      const dedicated = yield* lifecycle(
+        g.locations,
+        g.locations.create({ name: "rack-1", parent_location_uuid: location, cpunode_count: 2, product_no: 1500001 })
+      )
+      expect(dedicated).toMatchObject({ public: false, cpunode_count: 2 })
+    })))
+})
+
 describe("the catalogue", () => {
   it.live("templates carry an ostype, and the public network is listed first", () =>
     run(Effect.gen(function*() {
