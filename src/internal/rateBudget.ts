@@ -39,12 +39,16 @@ export const make = (policy: Policy): Effect.Effect<RateBudget, never, Scope.Sco
     let remaining: number | undefined = undefined
     let resetAt: number | undefined = undefined
     let polls = 0
+    // Requests sent since the window began, as far as we know: replies do not yet count those
+    // still in flight.
+    let taken = 0
 
     const rollOver = (now: number) => {
       if (resetAt !== undefined && now >= resetAt) {
         remaining = limit
         resetAt = undefined
         polls = 0
+        taken = 0
       }
     }
 
@@ -53,10 +57,14 @@ export const make = (policy: Policy): Effect.Effect<RateBudget, never, Scope.Sco
     /** Takes one request from the budget, or says how long to wait before asking again. */
     const take = (priority: Priority, now: number): number => {
       rollOver(now)
-      if (remaining === undefined) return 0
+      if (remaining === undefined) {
+        taken += 1
+        return 0
+      }
       const allowed = remaining > 0 && (priority === "normal" || mayPoll(remaining))
       if (allowed) {
         remaining -= 1
+        taken += 1
         if (priority === "poll") polls += 1
         return 0
       }
@@ -87,10 +95,13 @@ export const make = (policy: Policy): Effect.Effect<RateBudget, never, Scope.Sco
           return
         }
         if (headerReset !== undefined && (resetAt === undefined || headerReset > resetAt)) {
-          // A new window: the reply is the truth, our own count belonged to the old one.
+          // A new window: the reply is the truth about what others spent, but it cannot count
+          // our requests still in flight.
           resetAt = headerReset
-          remaining = headerRemaining
-          polls = 0
+          const windowLimit = headerLimit ?? limit
+          remaining = windowLimit === undefined
+            ? headerRemaining
+            : Math.min(headerRemaining, Math.max(0, windowLimit - taken))
           return
         }
         remaining = remaining === undefined ? headerRemaining : Math.min(remaining, headerRemaining)
