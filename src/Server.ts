@@ -8,7 +8,9 @@ import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
 import { type GridscaleError, JobTimeout } from "./GridscaleError.js"
 import * as GridscalePolling from "./GridscalePolling.js"
 import { check, IdInput, Labels, Name, PositiveInt } from "./internal/check.js"
@@ -655,12 +657,12 @@ export const makeOperations = (deps: Resource.Dependencies): Operations => {
  * `provision`, step by step. Every object it creates is tracked in a `Scope` the moment the API
  * has answered the create; every link and the power-on register their undo before they are sent.
  * If the scope closes with a failure or an interruption, the undos run in reverse order,
- * uninterruptibly: power off, unlink, delete. A create that was already sent is allowed to finish
- * first (`acquireRelease` keeps it uninterruptible; each attempt is bounded by the per-attempt
- * timeout), so nothing it made is left behind. Clean-up steps treat "already gone" as done.
+ * uninterruptibly: power off, unlink, delete. A create that was already sent when the caller
+ * interrupted is let finish first, for at most the per-attempt timeout, so that what it made is
+ * known and removed. Clean-up steps treat "already gone" as done.
  */
 const makeProvision = (deps: Resource.Dependencies, servers: Omit<Operations, "provision">) => {
-  const { connection, polling } = deps
+  const { config, connection, polling } = deps
   const networks = Network.makeOperations(deps)
 
   /** Reports a failed clean-up step: logged, and kept in the cause as a `CleanupFailed` defect. */
@@ -679,21 +681,61 @@ const makeProvision = (deps: Resource.Dependencies, servers: Omit<Operations, "p
       Effect.withSpan(`Gridscale.servers.provision.cleanup`, { attributes: { step, "gridscale.object.id": objectId } })
     )
 
-  /** Sends a create; once the API has answered, deleting the object is registered as its undo. */
+  /**
+   * Sends a create and, once the API has answered, registers deleting the object as an undo in
+   * the provision's scope, then waits for the create's job.
+   */
   const created = (kind: string, path: string, body: unknown, jobOptions?: Resource.JobOptions) =>
-    Effect.acquireRelease(
-      connection.request("POST", path, { body, schema: S.CreateResponse }),
-      (reply, exit) =>
-        Exit.isFailure(exit)
-          ? cleanup(
-            `delete ${kind}`,
-            reply.object_uuid,
-            connection.asyncRequest("DELETE", `${path}/${reply.object_uuid}`)
+    Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function*() {
+        const scope = yield* Effect.scope
+        const track = (reply: Resource.Created) =>
+          Scope.addFinalizerExit(
+            scope,
+            (exit) =>
+              Exit.isFailure(exit)
+                ? cleanup(
+                  `delete ${kind}`,
+                  reply.object_uuid,
+                  connection.asyncRequest("DELETE", `${path}/${reply.object_uuid}`)
+                )
+                : Effect.void
           )
-          : Effect.void
+        // A daemon, so that interrupting provision does not interrupt the create with it: `settle`
+        // decides how long it may go on.
+        const sending = yield* Effect.forkDaemon(
+          restore(connection.request("POST", path, { body, schema: S.CreateResponse }))
+        )
+        const exit = yield* restore(Fiber.await(sending)).pipe(Effect.onInterrupt(() => settle(kind, sending, track)))
+        const reply = yield* exit
+        yield* track(reply)
+        return reply
+      })
     ).pipe(
       Effect.tap((reply) => polling.awaitRequest(reply.request_uuid, jobOptions)),
       Effect.map((reply) => reply.object_uuid)
+    )
+
+  /**
+   * Interrupted while a create is in flight: the API may be making the object right now, so the
+   * create is let finish, for at most the per-attempt timeout, and what it made is tracked for
+   * deletion. A create still unanswered then is abandoned; its outcome is unknown, so it is logged.
+   */
+  const settle = (
+    kind: string,
+    sending: Fiber.Fiber<Resource.Created, GridscaleError>,
+    track: (reply: Resource.Created) => Effect.Effect<void>
+  ) =>
+    Fiber.await(sending).pipe(
+      Effect.timeout(config.timeout),
+      Effect.flatMap((exit) => (Exit.isSuccess(exit) ? track(exit.value) : Effect.void)),
+      Effect.catchTag("TimeoutException", () =>
+        Fiber.interrupt(sending).pipe(
+          Effect.zipRight(Effect.logWarning(
+            `provision was interrupted while creating a ${kind}; the create did not finish within ` +
+              `${Duration.format(config.timeout)} and was abandoned, so a ${kind} may be left behind`
+          ))
+        ))
     )
 
   /** Registers an undo that runs only if provisioning fails, then does the step. */

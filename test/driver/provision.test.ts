@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -148,6 +149,25 @@ describe("provision that is interrupted leaves nothing behind", () => {
       // The server read "off" while its power-on job was pending; it was still sent a power-off.
       expect((yield* GridscaleSimulator.counters).byMethod["PATCH"]).toBeGreaterThanOrEqual(2)
     }).pipe(Effect.provide(simulated({ jobDuration: { default: 10, byPath: [{ path: /\/power$/, millis: 300 }] } }))))
+
+  it.live("a create that does not finish within the per-attempt timeout is not waited for longer", () =>
+    Effect.gen(function*() {
+      // The storage's reply takes 5 s; an attempt may take 300 ms.
+      yield* GridscaleSimulator.injectFault({
+        method: "POST",
+        path: "/objects/storages",
+        kind: "SlowReply",
+        delayMillis: 5000
+      })
+      const fiber = yield* Effect.fork(Gridscale.provision(web))
+      yield* Effect.sleep(50)
+      const [took] = yield* Effect.timed(Fiber.interrupt(fiber))
+      expect(Duration.toMillis(took)).toBeLessThan(2000)
+      // What provision knows it made is gone; the storage's create has an unknown outcome.
+      const owned = yield* ownObjects
+      expect(owned.servers).toEqual([])
+      expect(owned.ips).toEqual([])
+    }).pipe(Effect.provide(simulated({ jobMillis: 20, config: { timeout: "300 millis" } }))))
 
   it.live("a create already sent is let finish, then deleted", () =>
     Effect.gen(function*() {
