@@ -108,6 +108,10 @@ export const schedule = (policy: GridscaleConfig.PollingPolicy): Schedule.Schedu
   )
 }
 
+// A long wait is worth a log line: first after 10 s, then every 30 s.
+const firstNoticeMillis = 10_000
+const noticeEveryMillis = 30_000
+
 // Any status other than these two (the API documents "pending"; others may come) means "not yet".
 const isFinished = (status: RequestStatus) => status.status === "done" || status.status === "failed"
 
@@ -138,6 +142,7 @@ export const makeWith = (
       const timeout = Duration.decode(options?.timeout ?? policy.timeout)
       let polls = 0
       let last: RequestStatus = { status: "pending" }
+      let nextNotice = firstNoticeMillis
       const pollOnce = request(`/requests/${id}`, { schema: RequestStatusReply, priority: "poll" }).pipe(
         Effect.flatMap((reply) => {
           polls += 1
@@ -145,13 +150,16 @@ export const makeWith = (
           return Effect.succeed(last)
         }),
         Effect.tap((status) =>
-          options?.onProgress === undefined ?
-            Effect.void :
-            Effect.flatMap(
-              Clock.currentTimeMillis,
-              (now) =>
-                options.onProgress!({ requestId: id, status: status.status, polls, elapsedMillis: now - started })
-            )
+          Effect.flatMap(Clock.currentTimeMillis, (now) => {
+            const elapsedMillis = now - started
+            const progress = { requestId: id, status: status.status, polls, elapsedMillis }
+            const notice = status.status === "pending" && elapsedMillis >= nextNotice
+              ? Effect.logInfo(`gridscale: job ${id} still pending after ${Math.round(elapsedMillis / 1000)} s`).pipe(
+                Effect.tap(() => (nextNotice += noticeEveryMillis))
+              )
+              : Effect.void
+            return options?.onProgress === undefined ? notice : Effect.zipRight(notice, options.onProgress(progress))
+          })
         )
       )
       const final = yield* Effect.sleep(policy.initialDelay).pipe(

@@ -3,6 +3,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/TestClock"
@@ -147,6 +148,23 @@ describe("GridscalePolling", () => {
       expect(seen.length).toBe(polls(fake).length)
       expect(seen.at(-1)).toMatchObject({ requestId: "job-1", status: "done" })
       expect(seen.map((p) => p.polls)).toEqual(seen.map((_, i) => i + 1))
+    }))
+
+  it.effect("says in the log when a job is still pending after 10 s, then every 30 s", () =>
+    Effect.gen(function*() {
+      const fake = jobApi(45_000)
+      const lines: Array<string> = []
+      const logger = Logger.replace(Logger.defaultLogger, Logger.make(({ message }) => lines.push(String(message))))
+      const fiber = yield* Effect.fork(
+        GridscaleConnection.asyncRequest("POST", "/objects/storages", { body: {} }).pipe(
+          Effect.provide(Layer.merge(FakeApi.connection(fake), logger))
+        )
+      )
+      yield* advance(50_000, 100)
+      yield* Fiber.join(fiber)
+      const notices = lines.filter((l) => l.includes("still pending"))
+      expect(notices).toHaveLength(2)
+      expect(notices[0]).toMatch(/job job-1 still pending after 1\d s/)
     }))
 
   it.effect("awaitRequest works on its own, from the GridscalePolling service", () =>
