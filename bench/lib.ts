@@ -1,0 +1,165 @@
+/**
+ * Helpers of `npm run bench`: the simulator in a child process, statistics, the client layer.
+ */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import { type ChildProcess, fork } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import * as Gridscale from "../src/Gridscale.js"
+import * as GridscaleConfig from "../src/GridscaleConfig.js"
+
+export const credentials = { userId: "bench-user", token: "bench-token" }
+
+/** Every child process started by the bench, killed when it exits however it exits. */
+const children = new Set<ChildProcess>()
+const killAll = () => {
+  for (const child of children) child.kill("SIGKILL")
+}
+process.on("exit", killAll)
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    killAll()
+    process.exit(130)
+  })
+}
+
+/** Forks a TypeScript module under tsx's loader, with an IPC channel. */
+export const forkTs = (relative: string, args: ReadonlyArray<string>): ChildProcess => {
+  const child = fork(fileURLToPath(new URL(relative, import.meta.url)), [...args], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"]
+  })
+  children.add(child)
+  child.once("exit", () => children.delete(child))
+  return child
+}
+
+export interface JobRecord {
+  readonly createdAt: number
+  readonly doneAt: number
+  readonly polls: ReadonlyArray<number>
+}
+
+export interface SimulatorProcess {
+  readonly url: string
+  readonly setBand: (min: number, max: number) => Promise<void>
+  readonly failNext: () => Promise<void>
+  readonly jobs: (ids: ReadonlyArray<string>) => Promise<Record<string, JobRecord | null>>
+  readonly counters: () => Promise<
+    { readonly requests: number; readonly rateLimited: number; readonly byStatus: Record<string, number> }
+  >
+  readonly close: () => Promise<void>
+}
+
+/** Starts the loopback simulator in a child process; rate limited only when asked. */
+export const startSimulator = (options: { readonly rateLimit?: boolean; readonly seed?: number } = {}) =>
+  new Promise<SimulatorProcess>((resolve, reject) => {
+    const child = forkTs("./server.ts", [
+      JSON.stringify({ rateLimit: options.rateLimit ?? false, seed: options.seed ?? 1 })
+    ])
+    let nextId = 0
+    const waiting = new Map<number, (value: any) => void>()
+    const call = (message: Record<string, unknown>) =>
+      new Promise<any>((res, rej) => {
+        const id = ++nextId
+        waiting.set(id, res)
+        child.send({ ...message, id }, (error) => error && rej(error))
+      })
+    const timer = setTimeout(() => reject(new Error("the simulator did not start within 30 s")), 30_000)
+    child.once("exit", (code) => reject(new Error(`the simulator exited with ${code}`)))
+    child.on("message", (message: any) => {
+      if (message.type === "ready") {
+        clearTimeout(timer)
+        resolve({
+          url: message.url,
+          setBand: (min, max) => call({ type: "band", min, max }),
+          failNext: () => call({ type: "failNext" }),
+          jobs: (ids) => call({ type: "jobs", ids }),
+          counters: () => call({ type: "counters" }),
+          close: () =>
+            new Promise<void>((res) => {
+              if (child.exitCode !== null) return res()
+              const kill = setTimeout(() => child.kill("SIGKILL"), 2_000)
+              child.once("exit", () => {
+                clearTimeout(kill)
+                res()
+              })
+              child.disconnect()
+            })
+        })
+        return
+      }
+      const done = waiting.get(message.id)
+      waiting.delete(message.id)
+      done?.(message.value)
+    })
+  })
+
+export type HttpKind = "undici" | "fetch"
+
+/** The whole live client on loopback; the rate ceiling unlimited unless `defaultRate`. */
+export const clientRuntime = (
+  url: string,
+  http: HttpKind,
+  options: { readonly defaultRate?: boolean } = {}
+) =>
+  ManagedRuntime.make(
+    Gridscale.layer.pipe(
+      Layer.provide(
+        GridscaleConfig.layer({
+          ...credentials,
+          apiUrl: url,
+          ...(options.defaultRate ? {} : { rate: { limit: Infinity } })
+        })
+      ),
+      Layer.provide(http === "undici" ? NodeHttpClient.layerUndici : FetchHttpClient.layer)
+    )
+  )
+
+// --- statistics -------------------------------------------------------------------------------
+
+export const quantile = (values: ReadonlyArray<number>, q: number): number => {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const position = (sorted.length - 1) * q
+  const low = Math.floor(position)
+  const high = Math.ceil(position)
+  return sorted[low] + (sorted[high] - sorted[low]) * (position - low)
+}
+
+export interface Summary {
+  readonly n: number
+  readonly median: number
+  readonly p95: number
+  readonly max: number
+}
+
+export const summarize = (values: ReadonlyArray<number>): Summary => ({
+  n: values.length,
+  median: quantile(values, 0.5),
+  p95: quantile(values, 0.95),
+  max: values.length === 0 ? NaN : Math.max(...values)
+})
+
+export const round = (value: number, digits = 2): number => {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}
+
+export const sleep = (millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis))
+
+/** Runs `tasks` with at most `limit` at once. */
+export const pool = async <A>(limit: number, tasks: ReadonlyArray<() => Promise<A>>): Promise<Array<A>> => {
+  const results: Array<A> = new Array(tasks.length)
+  let next = 0
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++
+      results[index] = await tasks[index]()
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker))
+  return results
+}

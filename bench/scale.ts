@@ -1,0 +1,74 @@
+/**
+ * Figure 5 of `npm run bench`, in its own process so its resident set size is the client's alone:
+ * `singles` creates one after another, then `count` concurrent `storages.create` through one layer.
+ * Sends its result to the parent over IPC. Arguments: the simulator's URL, count, singles.
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Gridscale from "../src/Gridscale.js"
+import { locationId } from "../src/GridscaleSimulator.js"
+import { clientRuntime, summarize } from "./lib.js"
+
+const [url, countText = "1000", singlesText = "20"] = process.argv.slice(2)
+const count = Number(countText)
+const singles = Number(singlesText)
+
+let peakRss = 0
+const sampleRss = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+}
+
+const main = async () => {
+  const runtime = clientRuntime(url, "undici")
+  const gridscale = await runtime.runPromise(Gridscale.Gridscale)
+  const create = (name: string) =>
+    Effect.timed(gridscale.storages.create({ name, capacity: 10, location_uuid: locationId }))
+
+  const single: Array<number> = []
+  for (let i = 0; i < singles; i++) {
+    const [elapsed] = await runtime.runPromise(create(`single-${i}`))
+    single.push(Duration.toMillis(elapsed))
+  }
+
+  const baseRss = process.memoryUsage().rss
+  peakRss = baseRss
+  const sampler = setInterval(sampleRss, 10)
+  const t0 = performance.now()
+  const results = await runtime.runPromise(
+    Effect.forEach(
+      Array.from({ length: count }, (_, i) => i),
+      (i) => Effect.either(create(`scale-${i}`)),
+      { concurrency: "unbounded" }
+    )
+  )
+  const wallMs = performance.now() - t0
+  clearInterval(sampler)
+  sampleRss()
+  await runtime.dispose()
+
+  const errors = results.flatMap((r) => (r._tag === "Left" ? [`${r.left._tag}: ${r.left.message}`] : []))
+  const created = results.flatMap((
+    r,
+    i
+  ) => (r._tag === "Right" && r.right[1].name === `scale-${i}` ? [r.right[1]] : []))
+  const latency = results.flatMap((r) => (r._tag === "Right" ? [Duration.toMillis(r.right[0])] : []))
+  process.send?.({
+    single: summarize(single),
+    wallMs,
+    created: created.length,
+    distinct: new Set(created.map((s) => s.object_uuid)).size,
+    errors: errors.length,
+    errorSample: errors.slice(0, 5),
+    latency: summarize(latency),
+    peakRssMb: peakRss / 1024 / 1024,
+    baseRssMb: baseRss / 1024 / 1024
+  })
+}
+
+main().then(
+  () => setTimeout(() => process.exit(0), 100),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  }
+)
