@@ -22,6 +22,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { GridscaleConfig } from "./GridscaleConfig.js"
 import * as GridscaleError from "./GridscaleError.js"
@@ -244,8 +245,296 @@ interface Success<A> {
 const redactedHeaderNames = Arr.append("x-auth-token")
 
 /**
- * Builds the connection. Uses the `GridscalePolling` in context for `asyncRequest` if there is
- * one, else polls with its own requests.
+ * How `makeWith` can differ from the default connection.
+ *
+ * @since 0.1.0
+ * @category Models
+ */
+export interface MakeOptions {
+  /**
+   * Builds the poller `asyncRequest` waits with, from the connection's own way of sending a GET.
+   * Default: `GridscalePolling.makeWith` with the configured polling policy.
+   */
+  readonly polling?:
+    | ((
+      request: <A, I>(path: string, options: RequestOptions<A, I>) => Effect.Effect<A, GridscaleError.GridscaleError>,
+      policy: GridscaleConfig["Type"]["polling"]
+    ) => GridscalePolling.Service)
+    | undefined
+}
+
+/**
+ * Builds the connection with options.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const makeWith = (options: MakeOptions): Effect.Effect<
+  Service,
+  never,
+  GridscaleConfig | HttpClient.HttpClient | GridscaleResponse.GridscaleResponse | Scope.Scope
+> =>
+  Effect.gen(function*() {
+    const config = yield* GridscaleConfig
+    const response = yield* GridscaleResponse.GridscaleResponse
+    const budget = yield* RateBudget.make(config.rate)
+    const client = (yield* HttpClient.HttpClient).pipe(
+      HttpClient.mapRequest((request) =>
+        request.pipe(
+          HttpClientRequest.prependUrl(config.apiUrl),
+          HttpClientRequest.setHeaders({
+            "X-Auth-UserId": config.userId,
+            "X-Auth-Token": Redacted.value(config.token)
+          }),
+          HttpClientRequest.acceptJson
+        )
+      )
+    )
+
+    const readBody = (res: HttpClientResponse.HttpClientResponse, attempt: Attempt) => {
+      const declared = Number(res.headers["content-length"])
+      const tooLarge = () =>
+        new AttemptFailure(
+          new GridscaleError.ResponseDecodeError({
+            method: attempt.method,
+            path: attempt.path,
+            status: res.status,
+            outcomeUnknown: attempt.method !== "GET",
+            message: `${attempt.method} ${attempt.path} answered with a body over ${config.maxResponseBytes} bytes`
+          }),
+          false
+        )
+      if (res.status === 204 || declared === 0) return Effect.succeed("")
+      if (Number.isFinite(declared) && declared > config.maxResponseBytes) return Effect.fail(tooLarge())
+      if (Number.isFinite(declared)) return Effect.mapError(res.text, (e) => fromHttpClientError(attempt, e))
+      // No length given: count while reading, so an endless body is refused before it is read whole.
+      return res.stream.pipe(
+        Stream.catchAll((e) =>
+          e._tag === "ResponseError" && e.reason === "EmptyBody"
+            ? Stream.empty
+            : Stream.fail(fromHttpClientError(attempt, e))
+        ),
+        Stream.mapAccumEffect(0, (total, chunk: Uint8Array) =>
+          total + chunk.length > config.maxResponseBytes
+            ? Effect.fail(tooLarge())
+            : Effect.succeed([total + chunk.length, chunk] as const)),
+        Stream.runCollect,
+        Effect.map((chunks) => Buffer.concat(Chunk.toReadonlyArray(chunks)).toString("utf8"))
+      )
+    }
+
+    const toReply = (res: HttpClientResponse.HttpClientResponse, attempt: Attempt) =>
+      Effect.map(readBody(res, attempt), (body): GridscaleResponse.Reply => ({
+        status: res.status,
+        method: attempt.method,
+        path: attempt.path,
+        headers: headersOf(res),
+        body
+      }))
+
+    const classify = <A, I>(
+      reply: GridscaleResponse.Reply,
+      attempt: Attempt,
+      schema: Schema.Schema<A, I, never> | undefined
+    ): Effect.Effect<Success<A>, AttemptFailure> => {
+      if (response.isSuccess(reply.status)) {
+        const decoded: Effect.Effect<unknown, AttemptFailure | GridscaleError.ResponseDecodeError> =
+          schema === undefined
+            ? parseJson(reply, attempt)
+            : response.decode(reply, schema, { outcomeUnknown: attempt.method !== "GET" })
+        return decoded.pipe(
+          Effect.map((value) => ({ value: value as A, reply })),
+          // A body that is not JSON is worth another read (a POST excepted: it would create twice);
+          // a schema mismatch will not change.
+          Effect.mapError((error) =>
+            error instanceof AttemptFailure
+              ? error
+              : new AttemptFailure(error, isIdempotent(attempt.method) && error.field === undefined)
+          )
+        )
+      }
+      if (reply.status === 404 && attempt.method === "DELETE" && attempt.number > 1) {
+        // The first attempt may have deleted it before its reply was lost.
+        return Effect.succeed({ value: undefined as A, reply, alreadyGone: true })
+      }
+      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.fail(
+          new AttemptFailure(
+            response.parseError(reply),
+            isRetryableStatus(attempt.method, reply.status),
+            requestedDelay(reply.headers, now)
+          )
+        ))
+    }
+
+    const parseJson = (reply: GridscaleResponse.Reply, attempt: Attempt) => {
+      if (reply.body.trim().length === 0) return Effect.succeed(undefined)
+      return Effect.try({
+        try: () => JSON.parse(reply.body) as unknown,
+        catch: () =>
+          new AttemptFailure(
+            new GridscaleError.ResponseDecodeError({
+              method: attempt.method,
+              path: attempt.path,
+              status: reply.status,
+              outcomeUnknown: attempt.method !== "GET",
+              message: `${attempt.method} ${attempt.path} answered ${reply.status} with a body that is not JSON`,
+              ...(reply.headers["x-request-id"] ? { requestId: reply.headers["x-request-id"] } : {})
+            }),
+            isIdempotent(attempt.method)
+          )
+      })
+    }
+
+    const buildRequest = (method: Method, path: string, options: RequestOptions<any, any> | undefined) => {
+      let request = HttpClientRequest.make(method)(path)
+      if (options?.urlParams !== undefined) {
+        for (const [key, value] of Object.entries(options.urlParams)) {
+          if (value !== undefined) request = HttpClientRequest.setUrlParam(request, key, String(value))
+        }
+      }
+      if (options?.body !== undefined) {
+        request = HttpClientRequest.setBody(request, HttpBody.unsafeJson(options.body))
+      }
+      return request
+    }
+
+    const attemptOnce = <A, I>(
+      request: HttpClientRequest.HttpClientRequest,
+      attempt: Attempt,
+      options: RequestOptions<A, I> | undefined
+    ): Effect.Effect<Success<A>, AttemptFailure> => {
+      const timeout = options?.timeout === undefined ? config.timeout : Duration.decode(options.timeout)
+      return budget.acquire(options?.priority ?? "normal").pipe(
+        Effect.zipRight(
+          client.execute(request).pipe(
+            Effect.mapError((e) => fromHttpClientError(attempt, e)),
+            Effect.flatMap((res) => toReply(res, attempt)),
+            Effect.timeoutFail({
+              duration: timeout,
+              onTimeout: () =>
+                new AttemptFailure(
+                  transportError(attempt, "Timeout", `no complete reply within ${Duration.format(timeout)}`),
+                  isIdempotent(attempt.method)
+                )
+            }),
+            Effect.locallyWith(Headers.currentRedactedNames, redactedHeaderNames)
+          )
+        ),
+        Effect.tap((reply) => budget.observe(reply.headers)),
+        Effect.flatMap((reply) => classify(reply, attempt, options?.schema))
+      )
+    }
+
+    const send = <A, I>(
+      method: Method,
+      path: string,
+      options: RequestOptions<A, I> | undefined
+    ): Effect.Effect<Success<A>, GridscaleError.GridscaleError> =>
+      Effect.flatMap(checkPath(path), (path) => {
+        const request = buildRequest(method, path, options)
+        let number = 0
+        // The first attempt that may have carried the write out: a later, clearer failure
+        // (a 429, say) must not hide that the write may have happened.
+        let ambiguous: GridscaleError.GridscaleError | undefined
+        return Effect.suspend(() => attemptOnce(request, { method, path, number: ++number }, options)).pipe(
+          Effect.tapError((failure) => {
+            if (method !== "GET" && mayHaveApplied(failure.error)) ambiguous ??= failure.error
+            return failure.retryable
+              ? Effect.logDebug(`gridscale: retrying after ${failure.error.message}`)
+              : Effect.void
+          }),
+          Effect.retry({ schedule: retrySchedule(config.retry), while: (failure) => failure.retryable }),
+          Effect.mapError((failure) => withEarlierAmbiguity(failure.error, ambiguous)),
+          Effect.tap(({ reply }) => {
+            const requestId = reply.headers["x-request-id"]
+            return requestId === undefined ? Effect.void : Effect.annotateCurrentSpan("gridscale.request_id", requestId)
+          })
+        )
+      })
+
+    const withOperationTimeout = <A>(method: Method, path: string) =>
+    (
+      effect: Effect.Effect<A, GridscaleError.GridscaleError>
+    ): Effect.Effect<A, GridscaleError.GridscaleError> =>
+      Option.match(config.operationTimeout, {
+        onNone: () => effect,
+        onSome: (duration) =>
+          Effect.timeoutFail(effect, {
+            duration,
+            onTimeout: () =>
+              transportError(
+                { method, path, number: 0 },
+                "OperationTimeout",
+                `the operation did not finish within ${Duration.format(duration)}`
+              )
+          })
+      })
+
+    const request = <A = unknown, I = unknown>(method: Method, path: string, options?: RequestOptions<A, I>) =>
+      send(method, path, options).pipe(
+        Effect.map(({ value }) => value),
+        withOperationTimeout(method, path),
+        Effect.withSpan("GridscaleConnection.request", {
+          attributes: { "http.method": method, "gridscale.path": path }
+        })
+      )
+
+    // Always this connection's own poller: one found in the context could belong to another client.
+    const polling = (options.polling ?? GridscalePolling.makeWith)(
+      (path, options) => Effect.map(send("GET", path, options), ({ value }) => value),
+      config.polling
+    )
+
+    const requestIdOf = (reply: GridscaleResponse.Reply): string | undefined => {
+      if (reply.body.length > 0) {
+        try {
+          const json = JSON.parse(reply.body) as { request_uuid?: unknown }
+          if (typeof json.request_uuid === "string" && json.request_uuid.length > 0) return json.request_uuid
+        } catch {
+          // not JSON: the header below is the only place left
+        }
+      }
+      return reply.headers["x-request-id"]
+    }
+
+    const asyncRequest = <A = unknown, I = unknown>(
+      method: Method,
+      path: string,
+      options?: AsyncRequestOptions<A, I>
+    ) =>
+      send(method, path, options).pipe(
+        Effect.flatMap(({ alreadyGone, reply, value }) => {
+          if (alreadyGone) return Effect.succeed(value)
+          const requestId = requestIdOf(reply)
+          if (requestId === undefined) {
+            return Effect.fail(
+              new GridscaleError.ResponseDecodeError({
+                method,
+                path,
+                status: reply.status,
+                outcomeUnknown: true,
+                message: `${method} ${path} was accepted but its reply names no request id to wait for`
+              })
+            )
+          }
+          // The write was accepted: whatever goes wrong while waiting, it may have been carried out.
+          return polling.awaitRequest(requestId, options?.polling).pipe(
+            Effect.mapError(GridscaleError.withOutcomeUnknown),
+            Effect.as(value)
+          )
+        }),
+        withOperationTimeout(method, path),
+        Effect.withSpan("GridscaleConnection.asyncRequest", {
+          attributes: { "http.method": method, "gridscale.path": path }
+        })
+      )
+
+    return { request, asyncRequest }
+  })
+
+/**
+ * Builds the connection.
  *
  * @since 0.1.0
  * @category Constructors
@@ -253,260 +542,11 @@ const redactedHeaderNames = Arr.append("x-auth-token")
 export const make: Effect.Effect<
   Service,
   never,
-  GridscaleConfig | HttpClient.HttpClient | GridscaleResponse.GridscaleResponse | import("effect/Scope").Scope
-> = Effect.gen(function*() {
-  const config = yield* GridscaleConfig
-  const response = yield* GridscaleResponse.GridscaleResponse
-  const budget = yield* RateBudget.make(config.rate)
-  const customPolling = yield* Effect.serviceOption(GridscalePolling.GridscalePolling)
-  const client = (yield* HttpClient.HttpClient).pipe(
-    HttpClient.mapRequest((request) =>
-      request.pipe(
-        HttpClientRequest.prependUrl(config.apiUrl),
-        HttpClientRequest.setHeaders({
-          "X-Auth-UserId": config.userId,
-          "X-Auth-Token": Redacted.value(config.token)
-        }),
-        HttpClientRequest.acceptJson
-      )
-    )
-  )
-
-  const readBody = (res: HttpClientResponse.HttpClientResponse, attempt: Attempt) => {
-    const declared = Number(res.headers["content-length"])
-    const tooLarge = () =>
-      new AttemptFailure(
-        new GridscaleError.ResponseDecodeError({
-          method: attempt.method,
-          path: attempt.path,
-          status: res.status,
-          outcomeUnknown: attempt.method !== "GET",
-          message: `${attempt.method} ${attempt.path} answered with a body over ${config.maxResponseBytes} bytes`
-        }),
-        false
-      )
-    if (res.status === 204 || declared === 0) return Effect.succeed("")
-    if (Number.isFinite(declared) && declared > config.maxResponseBytes) return Effect.fail(tooLarge())
-    if (Number.isFinite(declared)) return Effect.mapError(res.text, (e) => fromHttpClientError(attempt, e))
-    // No length given: count while reading, so an endless body is refused before it is read whole.
-    return res.stream.pipe(
-      Stream.catchAll((e) =>
-        e._tag === "ResponseError" && e.reason === "EmptyBody"
-          ? Stream.empty
-          : Stream.fail(fromHttpClientError(attempt, e))
-      ),
-      Stream.mapAccumEffect(0, (total, chunk: Uint8Array) =>
-        total + chunk.length > config.maxResponseBytes
-          ? Effect.fail(tooLarge())
-          : Effect.succeed([total + chunk.length, chunk] as const)),
-      Stream.runCollect,
-      Effect.map((chunks) => Buffer.concat(Chunk.toReadonlyArray(chunks)).toString("utf8"))
-    )
-  }
-
-  const toReply = (res: HttpClientResponse.HttpClientResponse, attempt: Attempt) =>
-    Effect.map(readBody(res, attempt), (body): GridscaleResponse.Reply => ({
-      status: res.status,
-      method: attempt.method,
-      path: attempt.path,
-      headers: headersOf(res),
-      body
-    }))
-
-  const classify = <A, I>(
-    reply: GridscaleResponse.Reply,
-    attempt: Attempt,
-    schema: Schema.Schema<A, I, never> | undefined
-  ): Effect.Effect<Success<A>, AttemptFailure> => {
-    if (response.isSuccess(reply.status)) {
-      const decoded: Effect.Effect<unknown, AttemptFailure | GridscaleError.ResponseDecodeError> = schema === undefined
-        ? parseJson(reply, attempt)
-        : response.decode(reply, schema, { outcomeUnknown: attempt.method !== "GET" })
-      return decoded.pipe(
-        Effect.map((value) => ({ value: value as A, reply })),
-        // A body that is not JSON is worth another read (a POST excepted: it would create twice);
-        // a schema mismatch will not change.
-        Effect.mapError((error) =>
-          error instanceof AttemptFailure
-            ? error
-            : new AttemptFailure(error, isIdempotent(attempt.method) && error.field === undefined)
-        )
-      )
-    }
-    if (reply.status === 404 && attempt.method === "DELETE" && attempt.number > 1) {
-      // The first attempt may have deleted it before its reply was lost.
-      return Effect.succeed({ value: undefined as A, reply, alreadyGone: true })
-    }
-    return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.fail(
-        new AttemptFailure(
-          response.parseError(reply),
-          isRetryableStatus(attempt.method, reply.status),
-          requestedDelay(reply.headers, now)
-        )
-      ))
-  }
-
-  const parseJson = (reply: GridscaleResponse.Reply, attempt: Attempt) => {
-    if (reply.body.trim().length === 0) return Effect.succeed(undefined)
-    return Effect.try({
-      try: () => JSON.parse(reply.body) as unknown,
-      catch: () =>
-        new AttemptFailure(
-          new GridscaleError.ResponseDecodeError({
-            method: attempt.method,
-            path: attempt.path,
-            status: reply.status,
-            outcomeUnknown: attempt.method !== "GET",
-            message: `${attempt.method} ${attempt.path} answered ${reply.status} with a body that is not JSON`,
-            ...(reply.headers["x-request-id"] ? { requestId: reply.headers["x-request-id"] } : {})
-          }),
-          isIdempotent(attempt.method)
-        )
-    })
-  }
-
-  const buildRequest = (method: Method, path: string, options: RequestOptions<any, any> | undefined) => {
-    let request = HttpClientRequest.make(method)(path)
-    if (options?.urlParams !== undefined) {
-      for (const [key, value] of Object.entries(options.urlParams)) {
-        if (value !== undefined) request = HttpClientRequest.setUrlParam(request, key, String(value))
-      }
-    }
-    if (options?.body !== undefined) {
-      request = HttpClientRequest.setBody(request, HttpBody.unsafeJson(options.body))
-    }
-    return request
-  }
-
-  const attemptOnce = <A, I>(
-    request: HttpClientRequest.HttpClientRequest,
-    attempt: Attempt,
-    options: RequestOptions<A, I> | undefined
-  ): Effect.Effect<Success<A>, AttemptFailure> => {
-    const timeout = options?.timeout === undefined ? config.timeout : Duration.decode(options.timeout)
-    return budget.acquire(options?.priority ?? "normal").pipe(
-      Effect.zipRight(
-        client.execute(request).pipe(
-          Effect.mapError((e) => fromHttpClientError(attempt, e)),
-          Effect.flatMap((res) => toReply(res, attempt)),
-          Effect.timeoutFail({
-            duration: timeout,
-            onTimeout: () =>
-              new AttemptFailure(
-                transportError(attempt, "Timeout", `no complete reply within ${Duration.format(timeout)}`),
-                isIdempotent(attempt.method)
-              )
-          }),
-          Effect.locallyWith(Headers.currentRedactedNames, redactedHeaderNames)
-        )
-      ),
-      Effect.tap((reply) => budget.observe(reply.headers)),
-      Effect.flatMap((reply) => classify(reply, attempt, options?.schema))
-    )
-  }
-
-  const send = <A, I>(
-    method: Method,
-    path: string,
-    options: RequestOptions<A, I> | undefined
-  ): Effect.Effect<Success<A>, GridscaleError.GridscaleError> =>
-    Effect.flatMap(checkPath(path), (path) => {
-      const request = buildRequest(method, path, options)
-      let number = 0
-      // The first attempt that may have carried the write out: a later, clearer failure
-      // (a 429, say) must not hide that the write may have happened.
-      let ambiguous: GridscaleError.GridscaleError | undefined
-      return Effect.suspend(() => attemptOnce(request, { method, path, number: ++number }, options)).pipe(
-        Effect.tapError((failure) => {
-          if (method !== "GET" && mayHaveApplied(failure.error)) ambiguous ??= failure.error
-          return failure.retryable ? Effect.logDebug(`gridscale: retrying after ${failure.error.message}`) : Effect.void
-        }),
-        Effect.retry({ schedule: retrySchedule(config.retry), while: (failure) => failure.retryable }),
-        Effect.mapError((failure) => withEarlierAmbiguity(failure.error, ambiguous)),
-        Effect.tap(({ reply }) => {
-          const requestId = reply.headers["x-request-id"]
-          return requestId === undefined ? Effect.void : Effect.annotateCurrentSpan("gridscale.request_id", requestId)
-        })
-      )
-    })
-
-  const withOperationTimeout = <A>(method: Method, path: string) =>
-  (
-    effect: Effect.Effect<A, GridscaleError.GridscaleError>
-  ): Effect.Effect<A, GridscaleError.GridscaleError> =>
-    Option.match(config.operationTimeout, {
-      onNone: () => effect,
-      onSome: (duration) =>
-        Effect.timeoutFail(effect, {
-          duration,
-          onTimeout: () =>
-            transportError(
-              { method, path, number: 0 },
-              "OperationTimeout",
-              `the operation did not finish within ${Duration.format(duration)}`
-            )
-        })
-    })
-
-  const request = <A = unknown, I = unknown>(method: Method, path: string, options?: RequestOptions<A, I>) =>
-    send(method, path, options).pipe(
-      Effect.map(({ value }) => value),
-      withOperationTimeout(method, path),
-      Effect.withSpan("GridscaleConnection.request", { attributes: { "http.method": method, "gridscale.path": path } })
-    )
-
-  const polling: GridscalePolling.Service = Option.getOrElse(customPolling, () =>
-    GridscalePolling.makeWith(
-      (path, options) => Effect.map(send("GET", path, options), ({ value }) => value),
-      config.polling
-    ))
-
-  const requestIdOf = (reply: GridscaleResponse.Reply): string | undefined => {
-    if (reply.body.length > 0) {
-      try {
-        const json = JSON.parse(reply.body) as { request_uuid?: unknown }
-        if (typeof json.request_uuid === "string" && json.request_uuid.length > 0) return json.request_uuid
-      } catch {
-        // not JSON: the header below is the only place left
-      }
-    }
-    return reply.headers["x-request-id"]
-  }
-
-  const asyncRequest = <A = unknown, I = unknown>(method: Method, path: string, options?: AsyncRequestOptions<A, I>) =>
-    send(method, path, options).pipe(
-      Effect.flatMap(({ alreadyGone, reply, value }) => {
-        if (alreadyGone) return Effect.succeed(value)
-        const requestId = requestIdOf(reply)
-        if (requestId === undefined) {
-          return Effect.fail(
-            new GridscaleError.ResponseDecodeError({
-              method,
-              path,
-              status: reply.status,
-              outcomeUnknown: true,
-              message: `${method} ${path} was accepted but its reply names no request id to wait for`
-            })
-          )
-        }
-        // The write was accepted: whatever goes wrong while waiting, it may have been carried out.
-        return polling.awaitRequest(requestId, options?.polling).pipe(
-          Effect.mapError(GridscaleError.withOutcomeUnknown),
-          Effect.as(value)
-        )
-      }),
-      withOperationTimeout(method, path),
-      Effect.withSpan("GridscaleConnection.asyncRequest", {
-        attributes: { "http.method": method, "gridscale.path": path }
-      })
-    )
-
-  return { request, asyncRequest }
-})
+  GridscaleConfig | HttpClient.HttpClient | GridscaleResponse.GridscaleResponse | Scope.Scope
+> = makeWith({})
 
 /**
- * The connection alone: needs `GridscaleResponse` and uses a `GridscalePolling` if one is given.
+ * The connection alone, on a `GridscaleResponse` provided elsewhere.
  *
  * @since 0.1.0
  * @category Layers

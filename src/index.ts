@@ -45,3 +45,73 @@ export * as GridscaleResponse from "./GridscaleResponse.js"
  * @since 0.1.0
  */
 export * as GridscaleSimulator from "./GridscaleSimulator.js"
+
+/**
+ * The driver: typed operations per resource family, and `Gridscale.layer`, the whole live client.
+ *
+ * @since 0.1.0
+ */
+export * as Gridscale from "./Gridscale.js"
+
+/**
+ * Servers: schemas and operations, power, relations, and `provision`.
+ *
+ * @since 0.1.0
+ */
+export * as Server from "./Server.js"
+
+/**
+ * Storages: schemas and operations, clones.
+ *
+ * @since 0.1.0
+ */
+export * as Storage from "./Storage.js"
+
+/**
+ * Storage snapshots: schemas and operations, rollback.
+ *
+ * @since 0.1.0
+ */
+export * as Snapshot from "./Snapshot.js"
+
+/**
+ * IP addresses: schemas and operations.
+ *
+ * @since 0.1.0
+ */
+export * as Ip from "./Ip.js"
+
+/**
+ * Networks: schemas and operations.
+ *
+ * @since 0.1.0
+ */
+export * as Network from "./Network.js"
+
+/**
+ * SSH keys: schemas and operations.
+ *
+ * @since 0.1.0
+ */
+export * as SshKey from "./SshKey.js"
+
+/**
+ * Templates: schemas and operations.
+ *
+ * @since 0.1.0
+ */
+export * as Template from "./Template.js"
+
+/**
+ * Locations: schemas and operations.
+ *
+ * @since 0.1.0
+ */
+export * as Location from "./Location.js"
+
+/**
+ * ISO images: schemas and operations.
+ *
+ * @since 0.1.0
+ */
+export * as IsoImage from "./IsoImage.js"

@@ -180,19 +180,37 @@ describe("GridscalePolling", () => {
       expect(fake.seen[0].path).toBe("/requests/job-9")
     }))
 
-  it.effect("a GridscalePolling provided by the user replaces the built-in one in asyncRequest", () =>
+  it.effect("asyncRequest waits with the poller given to makeWith", () =>
     Effect.gen(function*() {
       const fake = jobApi(0)
       const awaited: Array<string> = []
-      const custom = Layer.succeed(GridscalePolling.GridscalePolling, {
-        awaitRequest: (id) => Effect.sync(() => (awaited.push(id), { status: "done" }))
-      })
-      const layer = GridscaleConnection.layerWithoutDependencies.pipe(
-        Layer.provide(Layer.mergeAll(custom, fake.layer, FakeApi.config(), GridscaleResponse.layer))
+      const connection = Layer.scoped(
+        GridscaleConnection.GridscaleConnection,
+        GridscaleConnection.makeWith({
+          polling: () => ({ awaitRequest: (id) => Effect.sync(() => (awaited.push(id), { status: "done" })) })
+        })
+      ).pipe(Layer.provide(Layer.mergeAll(fake.layer, FakeApi.config(), GridscaleResponse.layer)))
+      yield* GridscaleConnection.asyncRequest("POST", "/objects/storages", { body: {} }).pipe(
+        Effect.provide(connection)
       )
-      yield* GridscaleConnection.asyncRequest("POST", "/objects/storages", { body: {} }).pipe(Effect.provide(layer))
       expect(awaited).toEqual(["job-1"])
       expect(polls(fake)).toHaveLength(0)
+    }))
+
+  it.effect("a client built inside another client's context polls through its own connection", () =>
+    Effect.gen(function*() {
+      const outer = jobApi(0)
+      const inner = jobApi(0)
+      const fiber = yield* Effect.fork(
+        GridscaleConnection.asyncRequest("POST", "/objects/storages", { body: {} }).pipe(
+          Effect.provide(FakeApi.connection(inner)),
+          Effect.provide(FakeApi.connection(outer))
+        )
+      )
+      yield* advance(500)
+      yield* Fiber.join(fiber)
+      expect(polls(inner).length).toBeGreaterThan(0)
+      expect(outer.seen).toHaveLength(0)
     }))
 
   it("its schedule is dense while a job is young and capped at 1.9 s after jitter", () => {
