@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import type * as GridscaleConfig from "../GridscaleConfig.js"
 import type { GridscaleConnection } from "../GridscaleConnection.js"
-import type { GridscaleError } from "../GridscaleError.js"
+import { type GridscaleError, withOutcomeUnknown } from "../GridscaleError.js"
 import type * as GridscalePolling from "../GridscalePolling.js"
 import { check } from "./check.js"
 import { checkId } from "./input.js"
@@ -86,7 +86,10 @@ export const make = <A>(deps: Dependencies, family: Family<A>) => {
           ...(options ? { polling: options } : {})
         })
         yield* Effect.annotateCurrentSpan(attribute, reply.object_uuid)
-        return yield* fetch(yield* checkId("object_uuid", reply.object_uuid))
+        // The object exists now: failing to read it back must not read as "nothing happened".
+        return yield* fetch(yield* checkId("object_uuid", reply.object_uuid)).pipe(
+          Effect.mapError(withOutcomeUnknown)
+        )
       }
     )
 
@@ -97,7 +100,7 @@ export const make = <A>(deps: Dependencies, family: Family<A>) => {
         const checkedId = yield* useId(id)
         const body = yield* check(input, "patch")(patch)
         yield* connection.asyncRequest("PATCH", pathOf(checkedId), { body, ...(options ? { polling: options } : {}) })
-        return yield* fetch(checkedId)
+        return yield* fetch(checkedId).pipe(Effect.mapError(withOutcomeUnknown))
       }
     )
 
