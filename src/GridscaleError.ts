@@ -291,14 +291,21 @@ export const isGridscaleError = (u: unknown): u is GridscaleError =>
  * @category Constructors
  */
 export const withOutcomeUnknown = <E extends GridscaleError>(error: E): E => {
-  switch (error._tag) {
+  const e: GridscaleError = error
+  switch (e._tag) {
     case "TransportError":
-      return (error.outcomeUnknown ? error : new TransportError({ ...error, outcomeUnknown: true })) as E
+      return (e.outcomeUnknown ? e : new TransportError({ ...fieldsOf(e), outcomeUnknown: true })) as E
     case "ServerError":
-      return (error.outcomeUnknown ? error : new ServerError({ ...error, outcomeUnknown: true })) as E
+      return (e.outcomeUnknown ? e : new ServerError({ ...fieldsOf(e), outcomeUnknown: true })) as E
     case "ResponseDecodeError":
-      return (error.outcomeUnknown ? error : new ResponseDecodeError({ ...error, outcomeUnknown: true })) as E
+      return (e.outcomeUnknown ? e : new ResponseDecodeError({ ...fieldsOf(e), outcomeUnknown: true })) as E
     default:
       return error
   }
+}
+
+// `message` lives on Error, not among the own fields; `_tag` is the constructor's to set.
+const fieldsOf = <T extends { readonly _tag: string; readonly message: string }>(error: T): Omit<T, "_tag"> => {
+  const { _tag, ...fields } = error
+  return { ...fields, message: error.message }
 }
