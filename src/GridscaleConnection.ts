@@ -177,11 +177,21 @@ const fromHttpClientError = (attempt: Attempt, error: HttpClientError.HttpClient
     ? "the connection was reset before a reply"
     : reason === "TruncatedBody"
     ? "the reply's body was cut short"
-    : "the request failed in transport"
+    : `the request failed in transport (${errorCodes(error.cause).slice(0, 2).join(": ") || error.reason})`
   return new AttemptFailure(
     transportError(attempt, reason, detail),
     isIdempotent(attempt.method) || reason === "ConnectionRefused"
   )
+}
+
+const decodeUtf8 = (chunks: ReadonlyArray<Uint8Array>): string => {
+  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0))
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.length
+  }
+  return new TextDecoder().decode(bytes)
 }
 
 const headersOf = (response: HttpClientResponse.HttpClientResponse): Record<string, string> => {
@@ -319,7 +329,7 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
             ? Effect.fail(tooLarge())
             : Effect.succeed([total + chunk.length, chunk] as const)),
         Stream.runCollect,
-        Effect.map((chunks) => Buffer.concat(Chunk.toReadonlyArray(chunks)).toString("utf8"))
+        Effect.map((chunks) => decodeUtf8(Chunk.toReadonlyArray(chunks)))
       )
     }
 
