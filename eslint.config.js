@@ -3,7 +3,18 @@ import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "bench/results.json", "**/*.d.ts"] },
+  {
+    ignores: [
+      "dist/**",
+      "packages/*/dist/**",
+      "docs/api/**",
+      ".docs-check/**",
+      "node_modules/**",
+      "coverage/**",
+      "bench/results.json",
+      "**/*.d.ts"
+    ]
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,7 @@
+/**
+ * `@effect-gridscale/cli`: the `gridscale` command line, also usable from code.
+ *
+ * @since 0.1.0
+ */
+export { command, run, version } from "./Cli.js"
+export { exitCodeOf, exitCodes } from "./exitCodes.js"
