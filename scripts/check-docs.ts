@@ -6,7 +6,16 @@
  * and `effect-gridscale/<Module>` resolve to `src/` through tsconfig `paths`. A block whose info
  * string says `continues` (```ts continues) is checked together with the blocks before it on the
  * same page (their imports merged), for examples that build on an earlier one. A block whose info
- * string says `no-check` is skipped: use it only for fragments that cannot stand alone.
+ * string says `fragment` is a few statements taken out of a program: it is checked inside
+ * `Effect.gen`, with the library's namespaces, effect's common modules and
+ * `const gridscale = yield* Gridscale.Gridscale` in scope. Names a block uses but does not show can
+ * be declared in an HTML comment right before it, which readers do not see:
+ *
+ *     <!-- check-docs
+ *     declare const templateId: string
+ *     -->
+ *
+ * A block whose info string says `no-check` is skipped: keep it for what is not TypeScript at all.
  *
  * Errors are reported at the page and line they come from. On success `.docs-check/` is removed.
  */
@@ -23,7 +32,19 @@ interface Block {
   readonly line: number
   readonly code: string
   readonly continues: boolean
+  readonly fragment: boolean
+  /** Code from a `<!-- check-docs ... -->` comment before the block, put before it at the top level. */
+  readonly hidden: ReadonlyArray<string>
 }
+
+/** What a `fragment` block can use without importing it. */
+const fragmentPrelude = [
+  `import { Cause, Chunk, Duration, Effect, Exit, Layer, Option, Redacted, Schedule, Stream } from "effect"`,
+  `import { FetchHttpClient, HttpClient } from "@effect/platform"`,
+  `import { Gridscale, GridscaleConfig, GridscaleConnection, GridscaleError, GridscalePolling, GridscaleResponse, ` +
+  `GridscaleSimulator, Ip, IsoImage, Location, Network, Server, Snapshot, SshKey, Storage, Template } ` +
+  `from "effect-gridscale"`
+]
 
 const markdownFiles = (): Array<string> => {
   const found: Array<string> = [Path.join(root, "README.md")]
@@ -47,9 +68,20 @@ const blocksOf = (file: string): Array<Block> => {
   const page = Path.relative(root, file)
   const lines = Fs.readFileSync(file, "utf8").split("\n")
   const blocks: Array<Block> = []
+  let hidden: Array<string> = []
   for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.trim().startsWith("<!-- check-docs")) {
+      const body: Array<string> = []
+      while (i + 1 < lines.length && !lines[i + 1]!.includes("-->")) body.push(lines[++i]!)
+      i++
+      hidden = body
+      continue
+    }
     const open = fence.exec(lines[i]!)
-    if (!open) continue
+    if (!open) {
+      if (lines[i]!.trim() !== "") hidden = []
+      continue
+    }
     const [, indent, marks, lang, rest] = open
     const start = i + 1
     let end = start
@@ -57,9 +89,18 @@ const blocksOf = (file: string): Array<Block> => {
     i = end
     if (lang !== "ts" && lang !== "typescript") continue
     const flags = rest!.split(/[\s,]+/)
+    const before = hidden
+    hidden = []
     if (flags.includes("no-check")) continue
     const code = lines.slice(start, end).map((l) => (l.startsWith(indent!) ? l.slice(indent!.length) : l)).join("\n")
-    blocks.push({ page, line: start + 1, code, continues: flags.includes("continues") })
+    blocks.push({
+      page,
+      line: start + 1,
+      code,
+      continues: flags.includes("continues"),
+      fragment: flags.includes("fragment"),
+      hidden: before
+    })
   }
   return blocks
 }
@@ -73,13 +114,31 @@ interface Unit {
 
 /** Joins blocks into one module, merging their imports so that names are imported once. */
 const unitOf = (name: string, blocks: ReadonlyArray<Block>): Unit => {
-  if (blocks.length === 1) {
+  if (blocks.length === 1 && blocks[0]!.fragment) {
     const block = blocks[0]!
+    const head = [
+      ...fragmentPrelude,
+      ...block.hidden,
+      "export const fragment = Effect.gen(function*() {",
+      "const gridscale = yield* Gridscale.Gridscale"
+    ]
     const lines = block.code.split("\n")
     return {
       name,
-      text: block.code + "\n",
-      origin: lines.map((_, i) => ({ page: block.page, line: block.line + i }))
+      text: [...head, ...lines, "})"].join("\n") + "\n",
+      origin: [...head.map(() => undefined), ...lines.map((_, i) => ({ page: block.page, line: block.line + i }))]
+    }
+  }
+  if (blocks.length === 1) {
+    const block = blocks[0]!
+    const lines = [...block.hidden, ...block.code.split("\n")]
+    return {
+      name,
+      text: lines.join("\n") + "\n",
+      origin: [
+        ...block.hidden.map(() => undefined),
+        ...block.code.split("\n").map((_, i) => ({ page: block.page, line: block.line + i }))
+      ]
     }
   }
   const named = new Map<string, Set<string>>()
