@@ -3,9 +3,7 @@
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { GridscaleError } from "./GridscaleError.js"
 import { IdInput, Labels, Name } from "./internal/check.js"
 import * as Resource from "./internal/resource.js"
 import * as S from "./internal/schema.js"
@@ -119,15 +117,7 @@ export const IpCreateResponse = S.open("IpCreateResponse", {
  * @since 0.1.0
  * @category Models
  */
-export interface Operations {
-  readonly list: () => Effect.Effect<ReadonlyArray<Ip>, GridscaleError>
-  readonly listByLocation: (locationId: string) => Effect.Effect<ReadonlyArray<Ip>, GridscaleError>
-  readonly get: (id: string) => Effect.Effect<Ip, GridscaleError>
-  readonly create: (input: IpCreate, options?: Resource.JobOptions) => Effect.Effect<Ip, GridscaleError>
-  readonly update: (id: string, patch: IpUpdate, options?: Resource.JobOptions) => Effect.Effect<Ip, GridscaleError>
-  readonly delete: (id: string, options?: Resource.JobOptions) => Effect.Effect<void, GridscaleError>
-  readonly events: (id: string) => Effect.Effect<ReadonlyArray<typeof S.Event.Type>, GridscaleError>
-}
+export interface Operations extends Resource.StandardOperations<Ip, IpCreate, IpUpdate> {}
 
 /**
  * The family's description.
@@ -149,15 +139,5 @@ export const family: Resource.Family<Ip> = {
  * @since 0.1.0
  * @category Constructors
  */
-export const makeOperations = (deps: Resource.Dependencies): Operations => {
-  const base = Resource.make(deps, family)
-  return {
-    list: base.list,
-    listByLocation: base.listByLocation,
-    get: base.get,
-    create: base.createWith(IpCreate),
-    update: base.updateWith(IpUpdate),
-    delete: base.remove,
-    events: base.events
-  }
-}
+export const makeOperations = (deps: Resource.Dependencies): Operations =>
+  Resource.standard(deps, family, IpCreate, IpUpdate)

@@ -3,9 +3,7 @@
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { GridscaleError } from "./GridscaleError.js"
 import { IdInput, Labels, Name } from "./internal/check.js"
 import * as Resource from "./internal/resource.js"
 import * as S from "./internal/schema.js"
@@ -91,19 +89,7 @@ export type IsoImageUpdate = typeof IsoImageUpdate.Type
  * @since 0.1.0
  * @category Models
  */
-export interface Operations {
-  readonly list: () => Effect.Effect<ReadonlyArray<IsoImage>, GridscaleError>
-  readonly listByLocation: (locationId: string) => Effect.Effect<ReadonlyArray<IsoImage>, GridscaleError>
-  readonly get: (id: string) => Effect.Effect<IsoImage, GridscaleError>
-  readonly create: (input: IsoImageCreate, options?: Resource.JobOptions) => Effect.Effect<IsoImage, GridscaleError>
-  readonly update: (
-    id: string,
-    patch: IsoImageUpdate,
-    options?: Resource.JobOptions
-  ) => Effect.Effect<IsoImage, GridscaleError>
-  readonly delete: (id: string, options?: Resource.JobOptions) => Effect.Effect<void, GridscaleError>
-  readonly events: (id: string) => Effect.Effect<ReadonlyArray<typeof S.Event.Type>, GridscaleError>
-}
+export interface Operations extends Resource.StandardOperations<IsoImage, IsoImageCreate, IsoImageUpdate> {}
 
 /**
  * The family's description.
@@ -125,15 +111,5 @@ export const family: Resource.Family<IsoImage> = {
  * @since 0.1.0
  * @category Constructors
  */
-export const makeOperations = (deps: Resource.Dependencies): Operations => {
-  const base = Resource.make(deps, family)
-  return {
-    list: base.list,
-    listByLocation: base.listByLocation,
-    get: base.get,
-    create: base.createWith(IsoImageCreate),
-    update: base.updateWith(IsoImageUpdate),
-    delete: base.remove,
-    events: base.events
-  }
-}
+export const makeOperations = (deps: Resource.Dependencies): Operations =>
+  Resource.standard(deps, family, IsoImageCreate, IsoImageUpdate)

@@ -3,9 +3,7 @@
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { GridscaleError } from "./GridscaleError.js"
 import { IdInput, Labels, Name, PositiveInt } from "./internal/check.js"
 import * as Resource from "./internal/resource.js"
 import * as S from "./internal/schema.js"
@@ -81,17 +79,9 @@ export type LocationUpdate = typeof LocationUpdate.Type
  * @since 0.1.0
  * @category Models
  */
-export interface Operations {
-  readonly list: () => Effect.Effect<ReadonlyArray<Location>, GridscaleError>
-  readonly get: (id: string) => Effect.Effect<Location, GridscaleError>
-  readonly create: (input: LocationCreate, options?: Resource.JobOptions) => Effect.Effect<Location, GridscaleError>
-  readonly update: (
-    id: string,
-    patch: LocationUpdate,
-    options?: Resource.JobOptions
-  ) => Effect.Effect<Location, GridscaleError>
-  readonly delete: (id: string, options?: Resource.JobOptions) => Effect.Effect<void, GridscaleError>
-}
+export interface Operations
+  extends Omit<Resource.StandardOperations<Location, LocationCreate, LocationUpdate>, "listByLocation" | "events">
+{}
 
 /**
  * The family's description.
@@ -114,12 +104,12 @@ export const family: Resource.Family<Location> = {
  * @category Constructors
  */
 export const makeOperations = (deps: Resource.Dependencies): Operations => {
-  const base = Resource.make(deps, family)
-  return {
-    list: base.list,
-    get: base.get,
-    create: base.createWith(LocationCreate),
-    update: base.updateWith(LocationUpdate),
-    delete: base.remove
-  }
+  // The API has neither for locations: leave them out at run time too.
+  const { events: _events, listByLocation: _listByLocation, ...operations } = Resource.standard(
+    deps,
+    family,
+    LocationCreate,
+    LocationUpdate
+  )
+  return operations
 }

@@ -3,9 +3,7 @@
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { GridscaleError } from "./GridscaleError.js"
 import { IdInput, Labels, Name } from "./internal/check.js"
 import * as Resource from "./internal/resource.js"
 import * as S from "./internal/schema.js"
@@ -99,19 +97,7 @@ export type NetworkUpdate = typeof NetworkUpdate.Type
  * @since 0.1.0
  * @category Models
  */
-export interface Operations {
-  readonly list: () => Effect.Effect<ReadonlyArray<Network>, GridscaleError>
-  readonly listByLocation: (locationId: string) => Effect.Effect<ReadonlyArray<Network>, GridscaleError>
-  readonly get: (id: string) => Effect.Effect<Network, GridscaleError>
-  readonly create: (input: NetworkCreate, options?: Resource.JobOptions) => Effect.Effect<Network, GridscaleError>
-  readonly update: (
-    id: string,
-    patch: NetworkUpdate,
-    options?: Resource.JobOptions
-  ) => Effect.Effect<Network, GridscaleError>
-  readonly delete: (id: string, options?: Resource.JobOptions) => Effect.Effect<void, GridscaleError>
-  readonly events: (id: string) => Effect.Effect<ReadonlyArray<typeof S.Event.Type>, GridscaleError>
-}
+export interface Operations extends Resource.StandardOperations<Network, NetworkCreate, NetworkUpdate> {}
 
 /**
  * The family's description.
@@ -133,15 +119,5 @@ export const family: Resource.Family<Network> = {
  * @since 0.1.0
  * @category Constructors
  */
-export const makeOperations = (deps: Resource.Dependencies): Operations => {
-  const base = Resource.make(deps, family)
-  return {
-    list: base.list,
-    listByLocation: base.listByLocation,
-    get: base.get,
-    create: base.createWith(NetworkCreate),
-    update: base.updateWith(NetworkUpdate),
-    delete: base.remove,
-    events: base.events
-  }
-}
+export const makeOperations = (deps: Resource.Dependencies): Operations =>
+  Resource.standard(deps, family, NetworkCreate, NetworkUpdate)

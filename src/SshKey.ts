@@ -3,9 +3,7 @@
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { GridscaleError } from "./GridscaleError.js"
 import { Labels, Name } from "./internal/check.js"
 import * as Resource from "./internal/resource.js"
 import * as S from "./internal/schema.js"
@@ -81,18 +79,9 @@ export type SshKeyUpdate = typeof SshKeyUpdate.Type
  * @since 0.1.0
  * @category Models
  */
-export interface Operations {
-  readonly list: () => Effect.Effect<ReadonlyArray<SshKey>, GridscaleError>
-  readonly get: (id: string) => Effect.Effect<SshKey, GridscaleError>
-  readonly create: (input: SshKeyCreate, options?: Resource.JobOptions) => Effect.Effect<SshKey, GridscaleError>
-  readonly update: (
-    id: string,
-    patch: SshKeyUpdate,
-    options?: Resource.JobOptions
-  ) => Effect.Effect<SshKey, GridscaleError>
-  readonly delete: (id: string, options?: Resource.JobOptions) => Effect.Effect<void, GridscaleError>
-  readonly events: (id: string) => Effect.Effect<ReadonlyArray<typeof S.Event.Type>, GridscaleError>
-}
+export interface Operations
+  extends Omit<Resource.StandardOperations<SshKey, SshKeyCreate, SshKeyUpdate>, "listByLocation">
+{}
 
 /**
  * The family's description.
@@ -115,13 +104,7 @@ export const family: Resource.Family<SshKey> = {
  * @category Constructors
  */
 export const makeOperations = (deps: Resource.Dependencies): Operations => {
-  const base = Resource.make(deps, family)
-  return {
-    list: base.list,
-    get: base.get,
-    create: base.createWith(SshKeyCreate),
-    update: base.updateWith(SshKeyUpdate),
-    delete: base.remove,
-    events: base.events
-  }
+  // SSH keys belong to no location: leave the operation out at run time too.
+  const { listByLocation: _listByLocation, ...operations } = Resource.standard(deps, family, SshKeyCreate, SshKeyUpdate)
+  return operations
 }

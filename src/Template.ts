@@ -4,9 +4,7 @@
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { GridscaleError } from "./GridscaleError.js"
 import { IdInput, Labels, Name } from "./internal/check.js"
 import * as Resource from "./internal/resource.js"
 import * as S from "./internal/schema.js"
@@ -81,19 +79,7 @@ export type TemplateUpdate = typeof TemplateUpdate.Type
  * @since 0.1.0
  * @category Models
  */
-export interface Operations {
-  readonly list: () => Effect.Effect<ReadonlyArray<Template>, GridscaleError>
-  readonly listByLocation: (locationId: string) => Effect.Effect<ReadonlyArray<Template>, GridscaleError>
-  readonly get: (id: string) => Effect.Effect<Template, GridscaleError>
-  readonly create: (input: TemplateCreate, options?: Resource.JobOptions) => Effect.Effect<Template, GridscaleError>
-  readonly update: (
-    id: string,
-    patch: TemplateUpdate,
-    options?: Resource.JobOptions
-  ) => Effect.Effect<Template, GridscaleError>
-  readonly delete: (id: string, options?: Resource.JobOptions) => Effect.Effect<void, GridscaleError>
-  readonly events: (id: string) => Effect.Effect<ReadonlyArray<typeof S.Event.Type>, GridscaleError>
-}
+export interface Operations extends Resource.StandardOperations<Template, TemplateCreate, TemplateUpdate> {}
 
 /**
  * The family's description.
@@ -115,15 +101,5 @@ export const family: Resource.Family<Template> = {
  * @since 0.1.0
  * @category Constructors
  */
-export const makeOperations = (deps: Resource.Dependencies): Operations => {
-  const base = Resource.make(deps, family)
-  return {
-    list: base.list,
-    listByLocation: base.listByLocation,
-    get: base.get,
-    create: base.createWith(TemplateCreate),
-    update: base.updateWith(TemplateUpdate),
-    delete: base.remove,
-    events: base.events
-  }
-}
+export const makeOperations = (deps: Resource.Dependencies): Operations =>
+  Resource.standard(deps, family, TemplateCreate, TemplateUpdate)

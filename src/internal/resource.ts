@@ -130,3 +130,43 @@ export const make = <A>(deps: Dependencies, family: Family<A>) => {
 
   return { list, get, fetch, createWith, updateWith, remove, events, listByLocation, useId, pathOf }
 }
+
+/**
+ * The operations of a family that has every shared one. Families lacking some (no events, no
+ * list by location) pick from it with `Omit`.
+ */
+export interface StandardOperations<A, C, U> {
+  /** Every object, in the order the API lists them. */
+  readonly list: () => Effect.Effect<ReadonlyArray<A>, GridscaleError>
+  /** The objects in one location. */
+  readonly listByLocation: (locationId: string) => Effect.Effect<ReadonlyArray<A>, GridscaleError>
+  /** One object; `ResourceNotFound` when there is none. */
+  readonly get: (id: string) => Effect.Effect<A, GridscaleError>
+  /** Creates an object, waits for its job, and returns it as a fresh `get` shows it. */
+  readonly create: (input: C, options?: JobOptions) => Effect.Effect<A, GridscaleError>
+  /** Changes an object, waits for its job, and returns it as a fresh `get` shows it. */
+  readonly update: (id: string, patch: U, options?: JobOptions) => Effect.Effect<A, GridscaleError>
+  /** Deletes an object and waits for its job. */
+  readonly delete: (id: string, options?: JobOptions) => Effect.Effect<void, GridscaleError>
+  /** The object's event log. */
+  readonly events: (id: string) => Effect.Effect<ReadonlyArray<typeof S.Event.Type>, GridscaleError>
+}
+
+/** Builds every shared operation of a family from its schemas. */
+export const standard = <A, C, CI, U, UI>(
+  deps: Dependencies,
+  family: Family<A>,
+  create: Schema.Schema<C, CI, never>,
+  update: Schema.Schema<U, UI, never>
+): StandardOperations<A, C, U> => {
+  const base = make(deps, family)
+  return {
+    list: base.list,
+    listByLocation: base.listByLocation,
+    get: base.get,
+    create: base.createWith(create),
+    update: base.updateWith(update),
+    delete: base.remove,
+    events: base.events
+  }
+}
