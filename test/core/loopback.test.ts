@@ -43,9 +43,9 @@ describe.each(clients)("over loopback HTTP (%s)", (_, http) => {
       )
       const objectId = (reply as { object_uuid: string }).object_uuid
       expect(server.snapshot().storages[objectId]).toMatchObject({ name: "data", capacity: 10 })
-      // Not before the job was done, and soon after.
+      // Not before the job was done, and soon after (the exact lag is measured on TestClock and by the benchmark).
       expect(Date.now() - started).toBeGreaterThanOrEqual(jobMillis)
-      expect(Date.now() - started).toBeLessThan(jobMillis + 400)
+      expect(Date.now() - started).toBeLessThan(jobMillis + 1_000)
     }))
 
   it.scopedLive("a failed job fails with JobFailed within one poll interval", () =>
@@ -60,7 +60,7 @@ describe.each(clients)("over loopback HTTP (%s)", (_, http) => {
       )
       expect(error._tag).toBe("JobFailed")
       // Seen by the first poll after the failure; Libcloud would wait out its 200 s timeout.
-      expect(Date.now() - started).toBeLessThan(jobMillis + 400)
+      expect(Date.now() - started).toBeLessThan(jobMillis + 1_000)
     }))
 
   it.scopedLive("a reset connection on a POST is a TransportError with an unknown outcome, sent once", () =>
