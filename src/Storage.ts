@@ -144,20 +144,9 @@ export type StorageUpdate = typeof StorageUpdate.Type
  * @since 0.1.0
  * @category Models
  */
-export interface Operations {
-  readonly list: () => Effect.Effect<ReadonlyArray<Storage>, GridscaleError>
-  readonly listByLocation: (locationId: string) => Effect.Effect<ReadonlyArray<Storage>, GridscaleError>
-  readonly get: (id: string) => Effect.Effect<Storage, GridscaleError>
-  readonly create: (input: StorageCreate, options?: Resource.JobOptions) => Effect.Effect<Storage, GridscaleError>
-  readonly update: (
-    id: string,
-    patch: StorageUpdate,
-    options?: Resource.JobOptions
-  ) => Effect.Effect<Storage, GridscaleError>
-  readonly delete: (id: string, options?: Resource.JobOptions) => Effect.Effect<void, GridscaleError>
+export interface Operations extends Resource.StandardOperations<Storage, StorageCreate, StorageUpdate> {
   /** Copies a storage into a new one and returns the copy. */
   readonly clone: (id: string, options?: Resource.JobOptions) => Effect.Effect<Storage, GridscaleError>
-  readonly events: (id: string) => Effect.Effect<ReadonlyArray<typeof S.Event.Type>, GridscaleError>
 }
 
 /**
@@ -193,14 +182,5 @@ export const makeOperations = (deps: Resource.Dependencies): Operations => {
       return yield* base.get(reply.object_uuid)
     }
   )
-  return {
-    list: base.list,
-    listByLocation: base.listByLocation,
-    get: base.get,
-    create: base.createWith(StorageCreate),
-    update: base.updateWith(StorageUpdate),
-    delete: base.remove,
-    clone,
-    events: base.events
-  }
+  return { ...Resource.standard(deps, family, StorageCreate, StorageUpdate), clone }
 }
