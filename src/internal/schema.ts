@@ -60,6 +60,15 @@ export const open = <Fields extends Schema.Struct.Fields>(identifier: string, fi
   Schema.Struct(fields, Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier })
 
 /**
+ * The decoded side of a transformation whose encoded side has already decoded, and so checked,
+ * every value. Checking the result again with the type side of the same schemas would walk every
+ * object of a reply once more per wrapper (three times for a list), for nothing. Encoding still
+ * checks everything, on the encoded side.
+ */
+const decodedAlready = <A>(shownAs: Schema.Schema.Any) =>
+  Schema.declare((_: unknown): _ is A => true, { identifier: String(Schema.typeSchema(shownAs).ast) })
+
+/**
  * A list the API sends as a map keyed by id (`{"<id>": {...}}`), decoded to an array in the order
  * the reply listed the entries. (JavaScript keeps that order for every key that is not a
  * canonical array index, which the API's ids are not.)
@@ -67,7 +76,7 @@ export const open = <Fields extends Schema.Struct.Fields>(identifier: string, fi
 export const listById = <A extends { readonly object_uuid?: unknown }, I>(item: Schema.Schema<A, I, never>) =>
   Schema.transform(
     Schema.Record({ key: Schema.String, value: item }),
-    Schema.Array(Schema.typeSchema(item)),
+    decodedAlready<ReadonlyArray<A>>(Schema.Array(item)),
     {
       strict: true,
       decode: (byId) => Object.values(byId),
@@ -79,7 +88,7 @@ export const listById = <A extends { readonly object_uuid?: unknown }, I>(item: 
 export const under = <K extends string, A, I>(key: K, value: Schema.Schema<A, I, never>) =>
   Schema.transform(
     Schema.Struct({ [key]: value } as { [P in K]: Schema.Schema<A, I, never> }),
-    Schema.typeSchema(value),
+    decodedAlready<A>(value),
     {
       strict: false,
       decode: (reply) => (reply as unknown as Record<K, A>)[key],
