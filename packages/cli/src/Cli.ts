@@ -771,8 +771,9 @@ const cli = Command.run(command, { name: "gridscale", version })
 
 const describe = (error: unknown): { readonly code: number; readonly message: string; readonly json: unknown } => {
   if (GridscaleError.isGridscaleError(error)) {
-    const plain = { ...(error as object) }
-    return { code: exitCodeOf(error), message: `${error._tag}: ${error.message}`, json: { _tag: error._tag, ...plain } }
+    // `message` is not an own field of these errors: name it, then the plain fields.
+    const json = { _tag: error._tag, message: error.message, ...(error as object) }
+    return { code: exitCodeOf(error), message: `${error._tag}: ${error.message}`, json }
   }
   if (ConfigError.isConfigError(error)) {
     const text = String(error)

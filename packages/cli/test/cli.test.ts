@@ -124,7 +124,13 @@ describe("gridscale", () => {
 
     const missingJson = await gridscale(["storages", "get", "no-such-storage", "--json"])
     expect(missingJson.code).toBe(12)
-    expect(JSON.parse(missingJson.stderr).error).toMatchObject({ _tag: "ResourceNotFound", status: 404 })
+    expect(JSON.parse(missingJson.stderr).error).toMatchObject({
+      _tag: "ResourceNotFound",
+      status: 404,
+      method: "GET",
+      path: "/objects/storages/no-such-storage",
+      message: expect.stringContaining("404")
+    })
 
     const refused = await gridscale(["servers", "list"], { GRIDSCALE_TOKEN: "wrong-token" })
     expect(refused.code).toBe(exitCodes.InvalidCredentials)
