@@ -17,6 +17,9 @@
  *
  * A block whose info string says `no-check` is skipped: keep it for what is not TypeScript at all.
  *
+ * Relative links between the pages are checked too: the file must exist, and an `#anchor` must be
+ * a heading of it.
+ *
  * Errors are reported at the page and line they come from. On success `.docs-check/` is removed.
  */
 import * as Fs from "node:fs"
@@ -182,6 +185,37 @@ const unitOf = (name: string, blocks: ReadonlyArray<Block>): Unit => {
   }
 }
 
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as `-`. */
+const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").replace(/\s/g, "-")
+
+const anchorsOf = (file: string): Set<string> => {
+  const anchors = new Set<string>()
+  let inFence = false
+  for (const line of Fs.readFileSync(file, "utf8").split("\n")) {
+    if (/^\s*(`{3,}|~{3,})/.test(line)) inFence = !inFence
+    const heading = !inFence && /^#{1,6}\s+(.*)$/.exec(line)
+    if (heading) anchors.add(slug(heading[1]!))
+  }
+  return anchors
+}
+
+/** Relative links of every page must lead to a file that exists, and to a heading in it. */
+const brokenLinks: Array<string> = []
+for (const file of markdownFiles()) {
+  const text = Fs.readFileSync(file, "utf8").replace(/^(`{3,}|~{3,})[\s\S]*?^\1/gm, "")
+  for (const [, target] of text.matchAll(/\[[^\]]*\]\(([^)\s]+)\)/g)) {
+    if (/^[a-z][a-z+.-]*:/i.test(target!)) continue
+    const [path, anchor] = target!.split("#") as [string, string | undefined]
+    const resolved = path === "" ? file : Path.resolve(Path.dirname(file), path)
+    const where = `${Path.relative(root, file)}: link ${target}`
+    if (!Fs.existsSync(resolved)) brokenLinks.push(`${where}: no such file`)
+    else if (anchor && resolved.endsWith(".md") && !anchorsOf(resolved).has(anchor)) {
+      brokenLinks.push(`${where}: no such heading`)
+    }
+  }
+}
+for (const broken of brokenLinks) console.error(broken)
+
 const units: Array<Unit> = []
 let count = 0
 for (const file of markdownFiles()) {
@@ -245,9 +279,10 @@ for (const d of diagnostics) {
   console.error(`${where} - error TS${d.code}: ${message}`)
 }
 
+errors += brokenLinks.length
 if (errors > 0) {
   console.error(`check-docs: ${errors} error(s) in ${count} examples (generated modules kept in .docs-check/)`)
   process.exit(1)
 }
 Fs.rmSync(outDir, { recursive: true, force: true })
-console.log(`check-docs: ${count} examples in ${units.length} modules typecheck`)
+console.log(`check-docs: ${count} examples in ${units.length} modules typecheck; every relative link resolves`)
