@@ -68,7 +68,8 @@ export const withProgress = <A, E, R>(
       if (!live) return
       drawn = true
       const seconds = (p.elapsedMillis / 1000).toFixed(1)
-      process.stderr.write(`\r\x1b[K${label}: job ${p.status} (${p.polls} polls, ${seconds} s)`)
+      const polls = `${p.polls} poll${p.polls === 1 ? "" : "s"}`
+      process.stderr.write(`\r\x1b[K${label}: job ${p.status} (${polls}, ${seconds} s)`)
     })
   const jobOptions: JobOptions = {
     onProgress,
