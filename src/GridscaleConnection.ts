@@ -254,6 +254,18 @@ interface Success<A> {
 
 const redactedHeaderNames = Arr.append("x-auth-token")
 
+/** Puts a write's request id on its span and on the caller's (the operation's) span. */
+const annotateJob = (requestId: string) =>
+  Effect.currentSpan.pipe(
+    Effect.tap((span) => {
+      span.attribute("gridscale.request_id", requestId)
+      if (span.parent._tag === "Some" && span.parent.value._tag === "Span") {
+        span.parent.value.attribute("gridscale.request_id", requestId)
+      }
+    }),
+    Effect.ignore
+  )
+
 /**
  * How `makeWith` can differ from the default connection.
  *
@@ -529,7 +541,8 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
             )
           }
           // The write was accepted: whatever goes wrong while waiting, it may have been carried out.
-          return polling.awaitRequest(requestId, options?.polling).pipe(
+          return annotateJob(requestId).pipe(
+            Effect.zipRight(polling.awaitRequest(requestId, options?.polling)),
             Effect.mapError(GridscaleError.withOutcomeUnknown),
             Effect.as(value)
           )

@@ -55,6 +55,8 @@ describe("spans", () => {
       yield* g.snapshots.create(storage.object_uuid, { name: "s" }).pipe(Effect.withTracer(tracer))
       const create = spans.find((s) => s.name === "Gridscale.storages.create")
       expect(create?.attributes.get("gridscale.storage.id")).toBe(storage.object_uuid)
+      // The create's request id, to look the job up or quote it to gridscale's support.
+      expect(create?.attributes.get("gridscale.request_id")).toMatch(/^[0-9a-f-]{36}$/)
       const snapshot = spans.find((s) => s.name === "Gridscale.snapshots.create")
       expect(snapshot?.attributes.get("gridscale.storage.id")).toBe(storage.object_uuid)
       expect(typeof snapshot?.attributes.get("gridscale.snapshot.id")).toBe("string")
