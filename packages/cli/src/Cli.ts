@@ -378,6 +378,71 @@ const powerCommand = (verb: "start" | "stop") =>
     )
   )
 
+const provisionCommand = Command.make(
+  "provision",
+  {
+    ...connectionOptions,
+    timeout: jobOptions.timeout,
+    name: Options.text("name").pipe(Options.withDescription("The server's name.")),
+    cores: Options.integer("cores").pipe(Options.withDescription("CPU cores."), Options.withDefault(1)),
+    memory: Options.integer("memory").pipe(Options.withDescription("Memory in GB."), Options.withDefault(2)),
+    template: Options.text("template").pipe(Options.withDescription("The template's object_uuid to install.")),
+    storageSize: Options.integer("storage-size").pipe(
+      Options.withDescription("The boot storage's size in GB. Default 10."),
+      Options.withDefault(10)
+    ),
+    location: Options.text("location").pipe(Options.withDescription("The location's object_uuid.")),
+    storageType: Options.choice("storage-type", ["storage", "storage_high", "storage_insane"]).pipe(
+      Options.withDescription("The boot storage's performance class. Default: storage."),
+      Options.optional
+    ),
+    sshKeys: Options.text("ssh-key").pipe(
+      Options.withDescription("An SSH key's object_uuid to install; repeat for more."),
+      Options.repeated
+    ),
+    noIpv4: Options.boolean("no-ipv4").pipe(Options.withDescription("Do not reserve a public IPv4 address.")),
+    ipv6: Options.boolean("ipv6").pipe(Options.withDescription("Also reserve a public IPv6 address.")),
+    network: Options.text("network").pipe(
+      Options.withDescription("A network's object_uuid to link. Default: the location's public network."),
+      Options.optional
+    ),
+    noStart: Options.boolean("no-start").pipe(Options.withDescription("Leave the server powered off."))
+  },
+  withClient((options) =>
+    Effect.gen(function*() {
+      const gridscale = yield* Gridscale.Gridscale
+      const server = yield* withProgress(
+        `provisioning ${options.name}`,
+        { quiet: options.json, timeoutSeconds: orUndefined(options.timeout) },
+        (jobOptions) =>
+          gridscale.servers.provision(
+            present({
+              name: options.name,
+              cores: options.cores,
+              memory: options.memory,
+              template: options.template,
+              storageSize: options.storageSize,
+              location: options.location,
+              storageType: orUndefined(options.storageType),
+              sshKeys: options.sshKeys,
+              ipv4: options.noIpv4 ? false : undefined,
+              ipv6: options.ipv6 ? true : undefined,
+              network: orUndefined(options.network),
+              start: options.noStart ? false : undefined
+            }),
+            jobOptions
+          )
+      )
+      yield* printItem(servers, options.json, server)
+    })
+  )
+).pipe(
+  Command.withDescription(
+    "Make a ready server in one go: the server, a boot storage from a template, a public address, linked and " +
+      "powered on. If a step fails, everything made so far is removed again."
+  )
+)
+
 const serversCommand = familyCommand(servers, "Servers: virtual machines.").pipe(
   Command.withSubcommands([
     withLocationList(servers, byLocation((g) => g.servers.list(), (g, l) => g.servers.listByLocation(l))),
@@ -402,7 +467,8 @@ const serversCommand = familyCommand(servers, "Servers: virtual machines.").pipe
     }),
     deleteCommand(servers, (g, id, jobOptions) => g.servers.delete(id, jobOptions)),
     powerCommand("start"),
-    powerCommand("stop")
+    powerCommand("stop"),
+    provisionCommand
   ])
 )
 

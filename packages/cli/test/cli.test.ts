@@ -117,6 +117,30 @@ describe("gridscale", () => {
     expect(json(await gridscale(["servers", "stop", server.object_uuid, "--json"]))).toMatchObject({ power: false })
   })
 
+  it("servers provision makes a ready server", async () => {
+    const [template] = json(await gridscale(["templates", "list", "--json"]))
+    const [location] = json(await gridscale(["locations", "list", "--json"]))
+    const server = json(
+      await gridscale([
+        "servers",
+        "provision",
+        "--name",
+        "ready",
+        "--template",
+        template.object_uuid,
+        "--location",
+        location.object_uuid,
+        "--storage-size",
+        "15",
+        "--json"
+      ])
+    )
+    expect(server).toMatchObject({ name: "ready", power: true })
+    expect(server.relations.storages).toHaveLength(1)
+    expect(server.relations.public_ips).toHaveLength(1)
+    expect(Object.keys(simulator.snapshot().storages ?? {})).toContain(server.relations.storages[0].object_uuid)
+  })
+
   it("exits with the code of the error's tag", async () => {
     const missing = await gridscale(["servers", "get", "no-such-server"])
     expect(missing.code).toBe(exitCodes.ResourceNotFound)
