@@ -286,6 +286,44 @@ const deleteCommand = <A, I>(
     )
   ).pipe(Command.withDescription(`Delete a ${family.noun}.`))
 
+/** A change: checked, sent through the driver (which waits for its job), the object printed as it then is. */
+const updateCommand = <A, I, U, UI, Config extends Command.Command.Config>(
+  family: Family<A, I>,
+  config: Config,
+  spec: {
+    readonly input: Schema.Schema<U, UI, never>
+    readonly build: (options: Command.Command.ParseConfig<Config>) => Record<string, unknown>
+    readonly update: (
+      gridscale: Gridscale.Service,
+      id: string,
+      patch: U,
+      jobOptions: Gridscale.JobOptions
+    ) => Effect.Effect<A, GridscaleError.GridscaleError>
+  }
+) =>
+  Command.make(
+    "update",
+    { ...connectionOptions, timeout: jobOptions.timeout, id: idArg(family.noun), ...config },
+    withClient((options: any) =>
+      Effect.gen(function*() {
+        const fields = spec.build(options)
+        if (Object.keys(fields).length === 0) {
+          return yield* new GridscaleError.InvalidInput({ field: "patch", message: "nothing to change: give a flag" })
+        }
+        const patch = yield* checked(spec.input, fields)
+        const gridscale = yield* Gridscale.Gridscale
+        const item = yield* withProgress(
+          `updating ${family.noun} ${options.id}`,
+          { quiet: options.json, timeoutSeconds: orUndefined<number>(options.timeout) },
+          (jobOptions) => spec.update(gridscale, options.id, patch, jobOptions)
+        )
+        yield* printItem(family, options.json, item)
+      })
+    )
+  ).pipe(Command.withDescription(`Change a ${family.noun}; only the fields given change.`))
+
+const optionalName = Options.text("name").pipe(Options.withDescription("The new name."), Options.optional)
+
 /** An id the CLI puts into a path itself: the driver's rule (letters, digits, `-`, 1 to 64). */
 const safeId = (id: string) =>
   /^[A-Za-z0-9-]{1,64}$/.test(id)
@@ -465,6 +503,21 @@ const serversCommand = familyCommand(servers, "Servers: virtual machines.").pipe
         }),
       create: (g, _, input, jobOptions) => g.servers.create(input, jobOptions)
     }),
+    updateCommand(servers, {
+      name: optionalName,
+      cores: Options.integer("cores").pipe(
+        Options.withDescription("CPU cores (the server must be off)."),
+        Options.optional
+      ),
+      memory: Options.integer("memory").pipe(
+        Options.withDescription("Memory in GB (the server must be off)."),
+        Options.optional
+      )
+    }, {
+      input: Server.ServerUpdate,
+      build: (o) => present({ name: orUndefined(o.name), cores: orUndefined(o.cores), memory: orUndefined(o.memory) }),
+      update: (g, id, patch, jobOptions) => g.servers.update(id, patch, jobOptions)
+    }),
     deleteCommand(servers, (g, id, jobOptions) => g.servers.delete(id, jobOptions)),
     powerCommand("start"),
     powerCommand("stop"),
@@ -525,6 +578,17 @@ const storagesCommand = familyCommand(storages, "Storages: block devices for ser
             : undefined
         }),
       create: (g, _, input, jobOptions) => g.storages.create(input, jobOptions)
+    }),
+    updateCommand(storages, {
+      name: optionalName,
+      capacity: Options.integer("capacity").pipe(
+        Options.withDescription("The new size in GB (storages only grow)."),
+        Options.optional
+      )
+    }, {
+      input: Storage.StorageUpdate,
+      build: (o) => present({ name: orUndefined(o.name), capacity: orUndefined(o.capacity) }),
+      update: (g, id, patch, jobOptions) => g.storages.update(id, patch, jobOptions)
     }),
     deleteCommand(storages, (g, id, jobOptions) => g.storages.delete(id, jobOptions))
   ])
@@ -600,6 +664,11 @@ const networksCommand = familyCommand(networks, "Networks: the public network an
           labels: o.labels
         }),
       create: (g, _, input, jobOptions) => g.networks.create(input, jobOptions)
+    }),
+    updateCommand(networks, { name: optionalName }, {
+      input: Network.NetworkUpdate,
+      build: (o) => present({ name: orUndefined(o.name) }),
+      update: (g, id, patch, jobOptions) => g.networks.update(id, patch, jobOptions)
     }),
     deleteCommand(networks, (g, id, jobOptions) => g.networks.delete(id, jobOptions))
   ])

@@ -117,6 +117,16 @@ describe("gridscale", () => {
     expect(json(await gridscale(["servers", "stop", server.object_uuid, "--json"]))).toMatchObject({ power: false })
   })
 
+  it("renames a server and grows a storage with update", async () => {
+    const server = json(await gridscale(["servers", "create", "--name", "old-name", "--json"]))
+    const renamed = json(await gridscale(["servers", "update", server.object_uuid, "--name", "new-name", "--json"]))
+    expect(renamed).toMatchObject({ object_uuid: server.object_uuid, name: "new-name" })
+    const storage = json(await gridscale(["storages", "create", "--name", "grow", "--capacity", "10", "--json"]))
+    const grown = json(await gridscale(["storages", "update", storage.object_uuid, "--capacity", "20", "--json"]))
+    expect(grown.capacity).toBe(20)
+    expect((await gridscale(["networks", "update", server.object_uuid])).code).toBe(exitCodes.InvalidInput)
+  })
+
   it("servers provision makes a ready server", async () => {
     const [template] = json(await gridscale(["templates", "list", "--json"]))
     const [location] = json(await gridscale(["locations", "list", "--json"]))
