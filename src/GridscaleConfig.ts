@@ -74,7 +74,9 @@ export interface RateBudget {
  * @category Models
  */
 export interface Service {
+  /** The user UUID, sent as `X-Auth-UserId`. */
   readonly userId: string
+  /** The API token, sent as `X-Auth-Token`; redacted wherever it is shown. */
   readonly token: Redacted.Redacted<string>
   /** The API's base URL, without a trailing slash. */
   readonly apiUrl: string
@@ -84,8 +86,11 @@ export interface Service {
   readonly operationTimeout: Option.Option<Duration.Duration>
   /** Largest reply body read, in bytes. Default 32 MiB. */
   readonly maxResponseBytes: number
+  /** How failed attempts are retried. */
   readonly retry: RetryPolicy
+  /** How jobs are polled. */
   readonly polling: PollingPolicy
+  /** The client side of the account's rate limit. */
   readonly rate: RateBudget
 }
 
@@ -96,17 +101,25 @@ export interface Service {
  * @category Models
  */
 export interface Options {
+  /** The user UUID (1 to 64 letters, digits or `-`), as shown in the panel under API. */
   readonly userId: string
+  /** The API token; a plain string is wrapped in `Redacted`. */
   readonly token: Redacted.Redacted<string> | string
   /** Default `https://api.gridscale.io`. */
   readonly apiUrl?: string | undefined
   /** Allow plain `http://` to a host that is not loopback. Default false. */
   readonly allowInsecureHttp?: boolean | undefined
+  /** Timeout of one HTTP attempt. Default 30 s. */
   readonly timeout?: Duration.DurationInput | undefined
+  /** Timeout of a whole operation, retries and polling included. Default none. */
   readonly operationTimeout?: Duration.DurationInput | undefined
+  /** Largest reply body read, in bytes. Default 32 MiB. */
   readonly maxResponseBytes?: number | undefined
+  /** Overrides of the retry policy; see `defaultRetry`. */
   readonly retry?: Partial<OptionsOf<RetryPolicy>> | undefined
+  /** Overrides of the polling policy; see `defaultPolling`. */
   readonly polling?: Partial<OptionsOf<PollingPolicy>> | undefined
+  /** Overrides of the rate budget; see `defaultRate`. */
   readonly rate?: Partial<OptionsOf<RateBudget>> | undefined
 }
 

@@ -40,6 +40,7 @@ export const ApiErrorFields = {
  * @category Fields
  */
 export const OutcomeFields = {
+  /** True when a write may have been carried out although the caller got no success. */
   outcomeUnknown: Schema.Boolean
 }
 
@@ -162,10 +163,15 @@ export type TransportReason = typeof TransportReason.Type
  * @category Errors
  */
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
+  /** A sentence a person can act on. */
   message: Schema.String,
+  /** The HTTP method of the request. */
   method: Schema.String,
+  /** The API path of the request. */
   path: Schema.String,
+  /** What went wrong. */
   reason: TransportReason,
+  /** The request id, when a reply got far enough to tell it. */
   requestId: Schema.optional(Schema.String),
   ...OutcomeFields
 }) {}
@@ -178,10 +184,15 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
  * @category Errors
  */
 export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>()("ResponseDecodeError", {
+  /** A sentence a person can act on. */
   message: Schema.String,
+  /** The HTTP method of the request. */
   method: Schema.String,
+  /** The API path of the request. */
   path: Schema.String,
+  /** The HTTP status of the reply. */
   status: Schema.Number,
+  /** The reply's `X-Request-Id`. */
   requestId: Schema.optional(Schema.String),
   /** The path of the field that did not match, as `servers.<id>.name`. */
   field: Schema.optional(Schema.String),
@@ -195,8 +206,11 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
  * @category Errors
  */
 export class JobFailed extends Schema.TaggedError<JobFailed>()("JobFailed", {
+  /** A sentence a person can act on. */
   message: Schema.String,
+  /** The id of the job (the write's request id). */
   requestId: Schema.String,
+  /** What the API said about the failure. */
   jobMessage: Schema.optional(Schema.String)
 }) {}
 
@@ -207,7 +221,9 @@ export class JobFailed extends Schema.TaggedError<JobFailed>()("JobFailed", {
  * @category Errors
  */
 export class JobTimeout extends Schema.TaggedError<JobTimeout>()("JobTimeout", {
+  /** A sentence a person can act on. */
   message: Schema.String,
+  /** The id of the job (the write's request id). */
   requestId: Schema.String,
   /** The deadline that ran out, in milliseconds. */
   timeoutMillis: Schema.Number
@@ -220,7 +236,9 @@ export class JobTimeout extends Schema.TaggedError<JobTimeout>()("JobTimeout", {
  * @category Errors
  */
 export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
+  /** A sentence a person can act on. */
   message: Schema.String,
+  /** The input that failed its check, e.g. `serverId` or `input.name`. */
   field: Schema.String
 }) {}
 

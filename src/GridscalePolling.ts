@@ -24,8 +24,11 @@ import { checkId } from "./internal/input.js"
  * @category Schemas
  */
 export const RequestStatus = Schema.Struct({
+  /** `pending`, `done` or `failed`. */
   status: Schema.String,
+  /** What the API says about the job. */
   message: Schema.optional(Schema.NullOr(Schema.String)),
+  /** When the job was created, ISO 8601. */
   create_time: Schema.optional(Schema.NullOr(Schema.String))
 })
 
@@ -50,10 +53,13 @@ export const RequestStatusReply = Schema.Record({ key: Schema.String, value: Req
  * @category Models
  */
 export interface Progress {
+  /** The job's id. */
   readonly requestId: string
   /** `pending`, `done`, `failed`, or whatever else the API said. */
   readonly status: string
+  /** Polls sent so far for this job. */
   readonly polls: number
+  /** Time since the wait began. */
   readonly elapsedMillis: number
 }
 

@@ -19,8 +19,11 @@ import * as GridscaleError from "./GridscaleError.js"
  * @category Models
  */
 export interface Reply {
+  /** The HTTP status. */
   readonly status: number
+  /** The method of the request it answers. */
   readonly method: string
+  /** The API path of the request it answers. */
   readonly path: string
   /** Reply headers, names in lower case. */
   readonly headers: Readonly<Record<string, string>>
