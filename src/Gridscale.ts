@@ -32,14 +32,23 @@ import * as Template from "./Template.js"
  * @category Models
  */
 export interface Service {
+  /** Servers: CRUD, power, relations, `provision`. */
   readonly servers: Server.Operations
+  /** Storages: CRUD, clones. */
   readonly storages: Storage.Operations
+  /** Snapshots of a storage: CRUD, rollback. */
   readonly snapshots: Snapshot.Operations
+  /** IPv4 and IPv6 addresses. */
   readonly ips: Ip.Operations
+  /** Networks, the public one included. */
   readonly networks: Network.Operations
+  /** SSH public keys. */
   readonly sshKeys: SshKey.Operations
+  /** Templates to create storages from. */
   readonly templates: Template.Operations
+  /** Locations (data centres). */
   readonly locations: Location.Operations
+  /** ISO images to boot servers from. */
   readonly isoImages: IsoImage.Operations
 }
 
