@@ -4,6 +4,8 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import { type ChildProcess, fork } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -25,12 +27,45 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   })
 }
 
+/** `BENCH_CPU_PROF=<dir>` profiles every child process (`node --cpu-prof`) into that directory. */
+const profileArgs = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+
 /** Forks a TypeScript module under tsx's loader, with an IPC channel. */
 export const forkTs = (relative: string, args: ReadonlyArray<string>): ChildProcess => {
   const child = fork(fileURLToPath(new URL(relative, import.meta.url)), [...args], {
-    execArgv: ["--import", "tsx"],
+    execArgv: ["--import", "tsx", ...profileArgs],
     stdio: ["ignore", "inherit", "inherit", "ipc"]
   })
+  children.add(child)
+  child.once("exit", () => children.delete(child))
+  return child
+}
+
+/**
+ * Bundles a bench module and the sources it imports into one plain JavaScript file (packages stay
+ * imports), so a child process can run it on plain `node`, without tsx's loader in its memory.
+ */
+export const bundle = async (relative: string): Promise<string> => {
+  const esbuild = await import("esbuild")
+  const outfile = fileURLToPath(
+    new URL(`../node_modules/.cache/effect-gridscale-bench/${relative.replace(/\.ts$/, ".mjs")}`, import.meta.url)
+  )
+  await esbuild.build({
+    entryPoints: [fileURLToPath(new URL(relative, import.meta.url))],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    outfile,
+    logLevel: "warning"
+  })
+  return outfile
+}
+
+/** Forks a plain JavaScript file, with an IPC channel. */
+export const forkJs = (file: string, args: ReadonlyArray<string>): ChildProcess => {
+  const child = fork(file, [...args], { execArgv: profileArgs, stdio: ["ignore", "inherit", "inherit", "ipc"] })
   children.add(child)
   child.once("exit", () => children.delete(child))
   return child
@@ -114,7 +149,9 @@ export const clientRuntime = (
           ...(options.defaultRate ? {} : { rate: { limit: Infinity } })
         })
       ),
-      Layer.provide(http === "undici" ? NodeHttpClient.layerUndici : FetchHttpClient.layer)
+      Layer.provide(http === "undici" ? NodeHttpClient.layerUndici : FetchHttpClient.layer),
+      // The client's progress notes ("still pending after 10 s") would drown the figures.
+      Layer.merge(Logger.minimumLogLevel(LogLevel.Warning))
     )
   )
 

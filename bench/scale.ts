@@ -5,6 +5,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { writeHeapSnapshot } from "node:v8"
 import * as Gridscale from "../src/Gridscale.js"
 import { locationId } from "../src/GridscaleSimulator.js"
 import { clientRuntime, summarize } from "./lib.js"
@@ -14,8 +15,13 @@ const count = Number(countText)
 const singles = Number(singlesText)
 
 let peakRss = 0
+let peakHeap = 0
+let peakExternal = 0
 const sampleRss = () => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss)
+  const usage = process.memoryUsage()
+  peakRss = Math.max(peakRss, usage.rss)
+  peakHeap = Math.max(peakHeap, usage.heapUsed)
+  peakExternal = Math.max(peakExternal, usage.external)
 }
 
 const main = async () => {
@@ -33,6 +39,9 @@ const main = async () => {
   const baseRss = process.memoryUsage().rss
   peakRss = baseRss
   const sampler = setInterval(sampleRss, 10)
+  // BENCH_HEAP_SNAPSHOT=<file>: a heap snapshot (live objects only) 1.5 s into the concurrent run.
+  const snapshotTo = process.env.BENCH_HEAP_SNAPSHOT
+  if (snapshotTo) setTimeout(() => console.log("heap snapshot:", writeHeapSnapshot(snapshotTo)), 1500)
   const t0 = performance.now()
   const results = await runtime.runPromise(
     Effect.forEach(
@@ -61,6 +70,8 @@ const main = async () => {
     errorSample: errors.slice(0, 5),
     latency: summarize(latency),
     peakRssMb: peakRss / 1024 / 1024,
+    peakHeapUsedMb: peakHeap / 1024 / 1024,
+    peakExternalMb: peakExternal / 1024 / 1024,
     baseRssMb: baseRss / 1024 / 1024
   })
 }
