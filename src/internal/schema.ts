@@ -57,7 +57,13 @@ export const usageFields = {
  * newer API versions add reach the caller.
  */
 export const open = <Fields extends Schema.Struct.Fields>(identifier: string, fields: Fields) =>
-  Schema.Struct(fields, Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier })
+  Schema.Struct(fields, Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({
+    identifier,
+    // The record keeps every key, so none is excess: checking each key against the declared ones
+    // (what "preserve" does) would only cost time. The option reaches nested schemas too: nest
+    // open ones (a plain Struct inside would drop the extra keys it is sent).
+    parseOptions: { onExcessProperty: "ignore" }
+  })
 
 /**
  * The decoded side of a transformation whose encoded side has already decoded, and so checked,
