@@ -100,6 +100,27 @@ describe.each(clients)("over loopback HTTP (%s)", (_, http) => {
       expect(server.counters().byMethod.POST).toBe(1)
     }))
 
+  it.scopedLive("a slow reply times out per attempt: a GET is retried, a POST fails once with an unknown outcome", () =>
+    Effect.gen(function*() {
+      const server = yield* simulator
+      const quick = GridscaleConnection.layer.pipe(
+        Layer.provide(http),
+        Layer.provide(GridscaleConfig.layer({ ...credentials, apiUrl: server.url, timeout: "300 millis" }))
+      )
+      server.injectFault({ kind: "SlowReply", method: "GET", nth: 1, delayMillis: 2_000 })
+      const locations = yield* GridscaleConnection.request("GET", "/objects/locations").pipe(Effect.provide(quick))
+      expect(locations).toHaveProperty("locations")
+      expect(server.counters().byMethod.GET).toBe(2)
+      server.injectFault({ kind: "SlowReply", method: "POST", delayMillis: 2_000 })
+      const started = Date.now()
+      const error = yield* Effect.flip(
+        GridscaleConnection.request("POST", "/objects/storages", { body: storage }).pipe(Effect.provide(quick))
+      )
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout", outcomeUnknown: true })
+      expect(Date.now() - started).toBeLessThan(1_500)
+      expect(server.counters().byMethod.POST).toBe(1)
+    }))
+
   it.scopedLive("wrong credentials are InvalidCredentials", () =>
     Effect.gen(function*() {
       const server = yield* simulator
