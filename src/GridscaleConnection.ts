@@ -631,9 +631,13 @@ export const layer: Layer.Layer<
   GridscaleConnection | GridscalePolling.GridscalePolling | GridscaleResponse.GridscaleResponse,
   never,
   GridscaleConfig | HttpClient.HttpClient
-> = GridscalePolling.layer.pipe(
-  Layer.provideMerge(layerWithoutDependencies),
-  Layer.provideMerge(GridscaleResponse.layer)
+> = Layer.suspend(() =>
+  // Suspended: GridscalePolling imports this module, so its layer may not exist yet when this
+  // module is evaluated (when a program imports GridscalePolling first).
+  GridscalePolling.layer.pipe(
+    Layer.provideMerge(layerWithoutDependencies),
+    Layer.provideMerge(GridscaleResponse.layer)
+  )
 )
 
 /**
