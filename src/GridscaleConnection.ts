@@ -343,6 +343,7 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
     const config = yield* GridscaleConfig
     const response = yield* GridscaleResponse.GridscaleResponse
     const budget = yield* RateBudget.make(config.rate)
+    const retries = retrySchedule(config.retry)
     const client = (yield* HttpClient.HttpClient).pipe(
       HttpClient.mapRequest((request) =>
         request.pipe(
@@ -507,7 +508,7 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
               ? Effect.logDebug(`gridscale: retrying after ${failure.error.message}`)
               : Effect.void
           }),
-          Effect.retry({ schedule: retrySchedule(config.retry), while: (failure) => failure.retryable }),
+          Effect.retry({ schedule: retries, while: (failure) => failure.retryable }),
           Effect.mapError((failure) => withEarlierAmbiguity(failure.error, ambiguous)),
           Effect.tap(({ reply }) => {
             const requestId = reply.headers["x-request-id"]
@@ -539,6 +540,8 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
         Effect.map(({ value }) => value),
         withOperationTimeout(method, path),
         Effect.withSpan("GridscaleConnection.request", {
+          // A stack trace per request costs more than the rest of the span; the caller's span has one.
+          captureStackTrace: false,
           attributes: { "http.method": method, "gridscale.path": path }
         })
       )
@@ -590,6 +593,7 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
         }),
         withOperationTimeout(method, path),
         Effect.withSpan("GridscaleConnection.asyncRequest", {
+          captureStackTrace: false,
           attributes: { "http.method": method, "gridscale.path": path }
         })
       )

@@ -192,7 +192,10 @@ export const makeWith = (
         })
       }
       return final
-    }).pipe(Effect.withSpan("GridscalePolling.awaitRequest", { attributes: { "gridscale.request_id": requestId } }))
+    }).pipe(Effect.withSpan("GridscalePolling.awaitRequest", {
+      captureStackTrace: false,
+      attributes: { "gridscale.request_id": requestId }
+    }))
   return { awaitRequest }
 }
 
