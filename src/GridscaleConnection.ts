@@ -5,13 +5,11 @@
  *
  * @since 0.1.0
  */
-import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import * as Arr from "effect/Array"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -295,8 +293,6 @@ interface Success<A> {
   readonly alreadyGone?: boolean
 }
 
-const redactedHeaderNames = Arr.append("x-auth-token")
-
 /** Puts a write's request id on its span and on the caller's (the operation's) span. */
 const annotateJob = (requestId: string) =>
   Effect.currentSpan.pipe(
@@ -354,7 +350,11 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
           }),
           HttpClientRequest.acceptJson
         )
-      )
+      ),
+      // The platform's span records every header, the token's among them, and costs more than
+      // the rest of a request; the connection's own span says what matters (method, path, status,
+      // request id) and never holds a header.
+      HttpClient.withTracerDisabledWhen(() => true)
     )
 
     const readBody = (res: HttpClientResponse.HttpClientResponse, attempt: Attempt) => {
@@ -481,8 +481,7 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
                 new AttemptFailure(
                   transportError(attempt, "Timeout", `no complete reply within ${Duration.format(timeout)}`),
                   isIdempotent(attempt.method)
-                )),
-            Effect.locallyWith(Headers.currentRedactedNames, redactedHeaderNames)
+                ))
           )
         ),
         Effect.tap((reply) => budget.observe(reply.headers)),
@@ -510,10 +509,13 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
           }),
           Effect.retry({ schedule: retries, while: (failure) => failure.retryable }),
           Effect.mapError((failure) => withEarlierAmbiguity(failure.error, ambiguous)),
-          Effect.tap(({ reply }) => {
-            const requestId = reply.headers["x-request-id"]
-            return requestId === undefined ? Effect.void : Effect.annotateCurrentSpan("gridscale.request_id", requestId)
-          })
+          Effect.tap(({ reply }) =>
+            Effect.annotateCurrentSpan({
+              "http.response.status_code": reply.status,
+              "gridscale.attempts": number,
+              ...(reply.headers["x-request-id"] ? { "gridscale.request_id": reply.headers["x-request-id"] } : {})
+            })
+          )
         )
       })
 
