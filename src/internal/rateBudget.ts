@@ -20,6 +20,8 @@ export interface RateBudget {
 
 /** The longest wait for a reset: the API's window is 60 s, so anything longer is a bad header. */
 const maxWaitMillis = 61_000
+/** The part of the polls' share they may spend at once when a window begins. */
+const pollBurst = 0.2
 /** How long to look again when the budget is spent but no reply has said when it resets. */
 const unknownResetRetryMillis = 250
 
@@ -52,7 +54,21 @@ export const make = (policy: Policy): Effect.Effect<RateBudget, never, Scope.Sco
       }
     }
 
-    const mayPoll = (left: number) => polls < policy.pollShare * (left + polls)
+    const windowMillis = Duration.toMillis(policy.window)
+
+    /**
+     * How long a poll must wait (0: it may go now). Polls take at most their share of what is
+     * left, and that share is spread over the window: spent at its start, it would leave every
+     * job unseen until the reset.
+     */
+    const pollWait = (left: number, now: number): number => {
+      const share = policy.pollShare * (left + polls)
+      if (polls + 1 > share) return Infinity
+      if (resetAt === undefined) return 0
+      const elapsed = 1 - (resetAt - now) / windowMillis
+      const needed = Math.max(0, (polls + 1) / share - pollBurst)
+      return elapsed >= needed ? 0 : (needed - elapsed) * windowMillis
+    }
 
     /** Takes one request from the budget, or says how long to wait before asking again. */
     const take = (priority: Priority, now: number): number => {
@@ -61,15 +77,15 @@ export const make = (policy: Policy): Effect.Effect<RateBudget, never, Scope.Sco
         taken += 1
         return 0
       }
-      const allowed = remaining > 0 && (priority === "normal" || mayPoll(remaining))
-      if (allowed) {
+      const wait = remaining <= 0 ? Infinity : priority === "poll" ? pollWait(remaining, now) : 0
+      if (wait === 0) {
         remaining -= 1
         taken += 1
         if (priority === "poll") polls += 1
         return 0
       }
-      const wait = resetAt === undefined ? unknownResetRetryMillis : resetAt - now
-      return Math.min(Math.max(wait, 1), maxWaitMillis)
+      const untilReset = resetAt === undefined ? unknownResetRetryMillis : resetAt - now
+      return Math.min(Math.max(Math.min(wait, untilReset), 1), maxWaitMillis)
     }
 
     const acquireBudget = (priority: Priority): Effect.Effect<void> =>

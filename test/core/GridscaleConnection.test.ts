@@ -211,6 +211,37 @@ describe("GridscaleConnection", () => {
       expect(fake.seen.map((r) => r.at)).toEqual([0, 10_000])
     }))
 
+  it.effect("spreads job polls over the window, within their share of the budget", () =>
+    Effect.gen(function*() {
+      const fake = FakeApi.make((req, i) => ({
+        status: 200,
+        headers: {
+          "ratelimit-limit": "100",
+          "ratelimit-remaining": String(99 - i),
+          "ratelimit-reset": String(req.at < 60_000 ? 60_000 : 120_000)
+        },
+        body: {}
+      }))
+      const polls = Effect.forEach(
+        Array.from({ length: 30 }, () => GridscaleConnection.request("GET", "/requests/r", { priority: "poll" })),
+        (poll) => poll,
+        { concurrency: "unbounded" }
+      )
+      // A first reply tells the budget (before it, the client-side ceiling is what holds a burst).
+      const exit = yield* runFor(
+        fake,
+        Effect.zipRight(GridscaleConnection.request("GET", "/objects/servers"), polls),
+        40_000
+      )
+      expect(exit._tag).toBe("Success")
+      const at = fake.seen.map((r) => r.at)
+      // A fifth of the polls' half of the budget may go at once...
+      expect(at.filter((t) => t === 0).length).toBeLessThanOrEqual(12)
+      // ...and the rest are spread out, not sent in a burst nor held until the reset.
+      expect(new Set(at).size).toBeGreaterThan(10)
+      expect(Math.max(...at)).toBeLessThan(60_000)
+    }))
+
   it.effect("never shows the token in an error's message, JSON or inspection", () =>
     Effect.gen(function*() {
       const answers = [{ status: 401 }, { status: 429 }, { status: 500 }, { fail: "ECONNRESET" as const }, {
