@@ -11,6 +11,7 @@ import * as Layer from "effect/Layer"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as GridscaleError from "./GridscaleError.js"
+import { statusText } from "./internal/httpStatus.js"
 
 /**
  * A reply reduced to plain data: what errors may copy from it. It never holds request headers.
@@ -112,25 +113,6 @@ export const parseErrorBody = (body: string): ErrorBody => {
     ...(title !== undefined ? { title: clip(title) } : {}),
     ...(description !== undefined ? { description: clip(description) } : {})
   }
-}
-
-const statusText: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  402: "Payment Required",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  415: "Unsupported Media Type",
-  416: "Requested Range Not Satisfiable",
-  422: "Unprocessable Entity",
-  424: "Failed Dependency",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout"
 }
 
 const advice: Record<string, string> = {

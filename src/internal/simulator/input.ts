@@ -1,25 +1,12 @@
 /** Checks of request bodies. A failed check throws a `Refusal`, which becomes an error reply. */
+import { statusText } from "../httpStatus.js"
 
 /** An error reply decided inside a handler: status and the API's `{title, description}`. */
 export class Refusal {
   constructor(readonly status: number, readonly title: string, readonly description: string) {}
 }
 
-export const titles: Readonly<Record<number, string>> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  409: "Conflict",
-  415: "Unsupported Media Type",
-  416: "Requested Range Not Satisfiable",
-  422: "Unprocessable Entity",
-  424: "Failed Dependency",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable"
-}
+export const titles = statusText
 
 export const refuse = (status: number, description: string): never => {
   throw new Refusal(status, titles[status] ?? "Error", description)
