@@ -20,8 +20,8 @@ export interface RateBudget {
 
 /** The longest wait for a reset: the API's window is 60 s, so anything longer is a bad header. */
 const maxWaitMillis = 61_000
-/** The part of the polls' share they may spend at once when a window begins. */
-const pollBurst = 0.2
+/** The part of the polls' share they may spend at once when a window begins; the rest is paced. */
+const pollBurst = 0.5
 /** How long to look again when the budget is spent but no reply has said when it resets. */
 const unknownResetRetryMillis = 250
 

@@ -223,7 +223,7 @@ describe("GridscaleConnection", () => {
         body: {}
       }))
       const polls = Effect.forEach(
-        Array.from({ length: 30 }, () => GridscaleConnection.request("GET", "/requests/r", { priority: "poll" })),
+        Array.from({ length: 40 }, () => GridscaleConnection.request("GET", "/requests/r", { priority: "poll" })),
         (poll) => poll,
         { concurrency: "unbounded" }
       )
@@ -235,10 +235,10 @@ describe("GridscaleConnection", () => {
       )
       expect(exit._tag).toBe("Success")
       const at = fake.seen.map((r) => r.at)
-      // A fifth of the polls' half of the budget may go at once...
-      expect(at.filter((t) => t === 0).length).toBeLessThanOrEqual(12)
+      // Half of the polls' share (half of the budget) may go at once...
+      expect(at.filter((t) => t === 0).length).toBeLessThanOrEqual(26)
       // ...and the rest are spread out, not sent in a burst nor held until the reset.
-      expect(new Set(at).size).toBeGreaterThan(10)
+      expect(new Set(at).size).toBeGreaterThan(3)
       expect(Math.max(...at)).toBeLessThan(60_000)
     }))
 
