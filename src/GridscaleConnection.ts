@@ -452,18 +452,29 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
       })
     }
 
-    const buildRequest = (method: Method, path: string, options: RequestOptions<any, any> | undefined) => {
-      let request = HttpClientRequest.make(method)(path)
-      if (options?.urlParams !== undefined) {
-        for (const [key, value] of Object.entries(options.urlParams)) {
-          if (value !== undefined) request = HttpClientRequest.setUrlParam(request, key, String(value))
-        }
-      }
-      if (options?.body !== undefined) {
-        request = HttpClientRequest.setBody(request, HttpBody.unsafeJson(options.body))
-      }
-      return request
-    }
+    const buildRequest = (method: Method, path: string, options: RequestOptions<any, any> | undefined) =>
+      Effect.try({
+        try: () => {
+          let request = HttpClientRequest.make(method)(path)
+          if (options?.urlParams !== undefined) {
+            for (const [key, value] of Object.entries(options.urlParams)) {
+              if (value !== undefined) request = HttpClientRequest.setUrlParam(request, key, String(value))
+            }
+          }
+          if (options?.body !== undefined) {
+            request = HttpClientRequest.setBody(request, HttpBody.unsafeJson(options.body))
+          }
+          return request
+        },
+        // A body JSON cannot encode (a BigInt, a cycle) is the caller's input, not a defect.
+        catch: (cause) =>
+          new GridscaleError.InvalidInput({
+            field: "body",
+            message: `the request body cannot be sent as JSON: ${
+              cause instanceof Error ? cause.message : String(cause)
+            }`
+          })
+      })
 
     const attemptOnce = <A, I>(
       request: HttpClientRequest.HttpClientRequest,
@@ -494,8 +505,7 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
       path: string,
       options: RequestOptions<A, I> | undefined
     ): Effect.Effect<Success<A>, GridscaleError.GridscaleError> =>
-      Effect.flatMap(checkPath(path), (path) => {
-        const request = buildRequest(method, path, options)
+      Effect.flatMap(Effect.flatMap(checkPath(path), (path) => buildRequest(method, path, options)), (request) => {
         let number = 0
         // The first attempt that may have carried the write out: a later, clearer failure
         // (a 429, say) must not hide that the write may have happened.

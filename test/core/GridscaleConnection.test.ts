@@ -68,6 +68,18 @@ describe("GridscaleConnection", () => {
       expect(fake.seen).toHaveLength(0)
     }))
 
+  it.effect("refuses a body JSON cannot encode as InvalidInput, sending nothing", () =>
+    Effect.gen(function*() {
+      const fake = FakeApi.make(() => ok)
+      const cyclic: Record<string, unknown> = {}
+      cyclic.self = cyclic
+      for (const body of [{ size: 10n }, cyclic]) {
+        const error = failure(yield* runFor(fake, GridscaleConnection.request("POST", "/objects/storages", { body })))
+        expect(error).toMatchObject({ _tag: "InvalidInput", field: "body" })
+      }
+      expect(fake.seen).toHaveLength(0)
+    }))
+
   it.effect("waits for RateLimit-Reset after a 429, then succeeds", () =>
     Effect.gen(function*() {
       const fake = FakeApi.make((req, i) =>
