@@ -19,6 +19,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Runtime from "effect/Runtime"
 import * as Schedule from "effect/Schedule"
@@ -564,16 +565,10 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
       config.polling
     )
 
-    const requestIdOf = (reply: GridscaleResponse.Reply): string | undefined => {
-      if (reply.body.length > 0) {
-        try {
-          const json = JSON.parse(reply.body) as { request_uuid?: unknown }
-          if (typeof json.request_uuid === "string" && json.request_uuid.length > 0) return json.request_uuid
-        } catch {
-          // not JSON: the header below is the only place left
-        }
-      }
-      return reply.headers["x-request-id"]
+    /** The job's id: `request_uuid` of the decoded body, else `X-Request-Id` (all a 204 has). */
+    const requestIdOf = (value: unknown, reply: GridscaleResponse.Reply): string | undefined => {
+      const fromBody = Predicate.hasProperty(value, "request_uuid") ? value.request_uuid : undefined
+      return typeof fromBody === "string" && fromBody.length > 0 ? fromBody : reply.headers["x-request-id"]
     }
 
     const asyncRequest = <A = unknown, I = unknown>(
@@ -584,7 +579,7 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
       send(method, path, options).pipe(
         Effect.flatMap(({ alreadyGone, reply, value }) => {
           if (alreadyGone) return Effect.succeed(value)
-          const requestId = requestIdOf(reply)
+          const requestId = requestIdOf(value, reply)
           if (requestId === undefined) {
             return Effect.fail(
               new GridscaleError.ResponseDecodeError({
