@@ -15,17 +15,17 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
-import * as Runtime from "effect/Runtime"
 import * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
 import { GridscaleConfig } from "./GridscaleConfig.js"
 import * as GridscaleError from "./GridscaleError.js"
 import * as GridscalePolling from "./GridscalePolling.js"
@@ -98,15 +98,13 @@ export class GridscaleConnection
 // Path segments are ids (letters, digits, '-') and the API's own words (which have '_').
 const safePath = /^(\/[A-Za-z0-9_-]{1,64})+\/?$/
 
-const checkPath = (path: string) =>
+const pathError = (path: string): GridscaleError.InvalidInput | undefined =>
   safePath.test(path)
-    ? Effect.succeed(path)
-    : Effect.fail(
-      new GridscaleError.InvalidInput({
-        field: "path",
-        message: `the path ${describe(path)} is not a plain API path (segments of letters, digits, '-' or '_')`
-      })
-    )
+    ? undefined
+    : new GridscaleError.InvalidInput({
+      field: "path",
+      message: `the path ${describe(path)} is not a plain API path (segments of letters, digits, '-' or '_')`
+    })
 
 /** One attempt's failure, with what the retry policy needs to know about it. */
 class AttemptFailure {
@@ -234,48 +232,13 @@ const retrySchedule = (policy: GridscaleConfig["Type"]["retry"]) =>
     Schedule.intersect(Schedule.recurs(policy.maxRetries)),
     Schedule.intersect(Schedule.identity<AttemptFailure>()),
     Schedule.modifyDelay(([, failure], delay) => Duration.max(delay, failure.delay)),
-    Schedule.upTo(policy.maxElapsed)
+    Schedule.upTo(policy.maxElapsed),
+    Schedule.whileInput((failure: AttemptFailure) => failure.retryable)
   )
 
 /** The class of effect's live clock: a clock of any other class (`TestClock`) gets `Effect.timeoutFail`. */
 const LiveClock = Clock.make().constructor
 const maxTimerMillis = 2 ** 31 - 1
-
-/**
- * `Effect.timeoutFail` for one attempt, at a fraction of its cost on the live clock: the attempt
- * runs on a fiber of its own and a timer races it, with no second fiber for the sleep and no
- * fiber refs joined back (an attempt sets none that outlive it). On timeout the attempt is
- * interrupted and awaited before `onTimeout`'s error is returned, as with `timeoutFail`; on
- * any other clock (`TestClock`, a custom one) it is `timeoutFail` itself.
- */
-const attemptTimeout = <A, E>(
-  self: Effect.Effect<A, E>,
-  duration: Duration.Duration,
-  onTimeout: () => E
-): Effect.Effect<A, E> =>
-  Effect.clockWith((clock) => {
-    const millis = Duration.toMillis(duration)
-    if (clock.constructor !== LiveClock || !(millis <= maxTimerMillis)) {
-      return Effect.timeoutFail(self, { duration, onTimeout })
-    }
-    return Effect.flatMap(Effect.runtime<never>(), (runtime) =>
-      Effect.async<A, E>((resume) => {
-        const fiber = Runtime.runFork(runtime)(self)
-        let timedOut = false
-        const timer = setTimeout(() => {
-          timedOut = true
-          fiber.unsafeInterruptAsFork(fiber.id())
-        }, millis)
-        fiber.addObserver((exit) => {
-          clearTimeout(timer)
-          resume(timedOut && Exit.isInterrupted(exit) ? Effect.fail(onTimeout()) : exit)
-        })
-        return Effect.suspend(() => {
-          clearTimeout(timer)
-          return Fiber.interrupt(fiber)
-        })
-      }))
-  })
 
 const mayHaveApplied = (error: GridscaleError.GridscaleError) => "outcomeUnknown" in error && error.outcomeUnknown
 
@@ -290,21 +253,33 @@ const withEarlierAmbiguity = (
 interface Success<A> {
   readonly value: A
   readonly reply: GridscaleResponse.Reply
+  /** How many attempts it took. */
+  readonly attempts: number
   /** True when a retried DELETE found the object gone: there is no job left to wait for. */
   readonly alreadyGone?: boolean
 }
 
-/** Puts a write's request id on its span and on the caller's (the operation's) span. */
-const annotateJob = (requestId: string) =>
-  Effect.currentSpan.pipe(
-    Effect.tap((span) => {
-      span.attribute("gridscale.request_id", requestId)
-      if (span.parent._tag === "Some" && span.parent.value._tag === "Span") {
-        span.parent.value.attribute("gridscale.request_id", requestId)
-      }
-    }),
-    Effect.ignore
-  )
+/** Records on a request's span how it ended: status, attempts and the reply's request id. */
+const recordReply = (span: Tracer.Span, { attempts, reply }: Success<unknown>) => {
+  span.attribute("http.response.status_code", reply.status)
+  span.attribute("gridscale.attempts", attempts)
+  const requestId = reply.headers["x-request-id"]
+  if (requestId) span.attribute("gridscale.request_id", requestId)
+}
+
+/** Puts a write's job id on its span and on the caller's (the operation's) span. */
+const recordJob = (span: Tracer.Span, requestId: string) => {
+  span.attribute("gridscale.request_id", requestId)
+  if (span.parent._tag === "Some" && span.parent.value._tag === "Span") {
+    span.parent.value.attribute("gridscale.request_id", requestId)
+  }
+}
+
+const spanOptions = (method: Method, path: string) => ({
+  // A stack trace per request costs more than the rest of the span; the caller's span has one.
+  captureStackTrace: false,
+  attributes: { "http.method": method, "gridscale.path": path }
+})
 
 /**
  * How `makeWith` can differ from the default connection.
@@ -341,21 +316,21 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
     const response = yield* GridscaleResponse.GridscaleResponse
     const budget = yield* RateBudget.make(config.rate)
     const retries = retrySchedule(config.retry)
+    // Every request starts from this one, so the auth headers are built once, not per request.
+    const baseRequest = HttpClientRequest.get(config.apiUrl).pipe(
+      HttpClientRequest.setHeaders({
+        "X-Auth-UserId": config.userId,
+        "X-Auth-Token": Redacted.value(config.token)
+      }),
+      HttpClientRequest.acceptJson
+    )
     const client = (yield* HttpClient.HttpClient).pipe(
-      HttpClient.mapRequest((request) =>
-        request.pipe(
-          HttpClientRequest.prependUrl(config.apiUrl),
-          HttpClientRequest.setHeaders({
-            "X-Auth-UserId": config.userId,
-            "X-Auth-Token": Redacted.value(config.token)
-          }),
-          HttpClientRequest.acceptJson
-        )
-      ),
       // The platform's span records every header, the token's among them, and costs more than
       // the rest of a request; the connection's own span says what matters (method, path, status,
       // request id) and never holds a header.
-      HttpClient.withTracerDisabledWhen(() => true)
+      HttpClient.withTracerDisabledWhen(() => true),
+      // Each request gets an AbortController of its own, aborted when the scope it runs in closes.
+      HttpClient.withScope
     )
 
     const readBody = (res: HttpClientResponse.HttpClientResponse, attempt: Attempt) => {
@@ -399,44 +374,85 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
         body
       }))
 
+    /**
+     * One exchange, the request and the reading of its reply, within `timeout`. On effect's live
+     * clock a timer aborts the request through its `AbortSignal` (every @effect/platform client
+     * ends the request and its body on it), which costs no fiber; on any other clock
+     * (`TestClock`) it is `Effect.timeoutFail`. A failed or interrupted exchange is aborted too,
+     * so no connection is left holding an unread body.
+     */
+    const exchange = (
+      request: HttpClientRequest.HttpClientRequest,
+      attempt: Attempt,
+      timeout: Duration.Duration,
+      clock: Clock.Clock
+    ): Effect.Effect<GridscaleResponse.Reply, AttemptFailure> =>
+      Effect.flatMap(Scope.make(), (scope) => {
+        const onTimeout = () =>
+          new AttemptFailure(
+            transportError(attempt, "Timeout", `no complete reply within ${Duration.format(timeout)}`),
+            isIdempotent(attempt.method)
+          )
+        const millis = Duration.toMillis(timeout)
+        const live = clock.constructor === LiveClock && millis <= maxTimerMillis
+        let timedOut = false
+        const timer = live
+          ? setTimeout(() => {
+            timedOut = true
+            Effect.runFork(Scope.close(scope, Exit.void))
+          }, millis)
+          : undefined
+        const run = client.execute(request).pipe(
+          Effect.mapError((e) => fromHttpClientError(attempt, e)),
+          Effect.flatMap((res) => toReply(res, attempt)),
+          Scope.extend(scope),
+          Effect.onExit((exit) => {
+            clearTimeout(timer)
+            return Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)
+          })
+        )
+        return live
+          ? Effect.mapError(run, (failure) => timedOut ? onTimeout() : failure)
+          : Effect.timeoutFail(run, { duration: timeout, onTimeout })
+      })
+
     const classify = <A, I>(
       reply: GridscaleResponse.Reply,
       attempt: Attempt,
-      schema: Schema.Schema<A, I, never> | undefined
+      schema: Schema.Schema<A, I, never> | undefined,
+      now: number
     ): Effect.Effect<Success<A>, AttemptFailure> => {
       if (response.isSuccess(reply.status)) {
         const decoded: Effect.Effect<unknown, AttemptFailure | GridscaleError.ResponseDecodeError> =
           schema === undefined
             ? parseJson(reply, attempt)
             : response.decode(reply, schema, { outcomeUnknown: attempt.method !== "GET" })
-        return decoded.pipe(
-          Effect.map((value) => ({ value: value as A, reply })),
+        return Effect.mapBoth(decoded, {
+          onSuccess: (value) => ({ value: value as A, reply, attempts: attempt.number }),
           // A body that is not JSON is worth another read (a POST excepted: it would create twice);
           // a schema mismatch will not change.
-          Effect.mapError((error) =>
+          onFailure: (error) =>
             error instanceof AttemptFailure
               ? error
               : new AttemptFailure(error, isIdempotent(attempt.method) && error.field === undefined)
-          )
-        )
+        })
       }
       if (reply.status === 404 && attempt.method === "DELETE" && attempt.number > 1) {
         // The first attempt may have deleted it before its reply was lost.
-        return Effect.succeed({ value: undefined as A, reply, alreadyGone: true })
+        return Effect.succeed({ value: undefined as A, reply, attempts: attempt.number, alreadyGone: true })
       }
-      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.fail(
-          new AttemptFailure(
-            response.parseError(reply),
-            isRetryableStatus(attempt.method, reply.status),
-            requestedDelay(reply.headers, now)
-          )
-        ))
+      return Effect.fail(
+        new AttemptFailure(
+          response.parseError(reply),
+          isRetryableStatus(attempt.method, reply.status),
+          requestedDelay(reply.headers, now)
+        )
+      )
     }
 
     const parseJson = (reply: GridscaleResponse.Reply, attempt: Attempt) => {
-      if (reply.body.trim().length === 0) return Effect.succeed(undefined)
-      return Effect.try({
+      if (reply.body.trim().length === 0) return Either.right(undefined)
+      return Either.try({
         try: () => JSON.parse(reply.body) as unknown,
         catch: () =>
           new AttemptFailure(
@@ -454,9 +470,9 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
     }
 
     const buildRequest = (method: Method, path: string, options: RequestOptions<any, any> | undefined) =>
-      Effect.try({
+      Either.try({
         try: () => {
-          let request = HttpClientRequest.make(method)(path)
+          let request = HttpClientRequest.appendUrl(HttpClientRequest.setMethod(baseRequest, method), path)
           if (options?.urlParams !== undefined) {
             for (const [key, value] of Object.entries(options.urlParams)) {
               if (value !== undefined) request = HttpClientRequest.setUrlParam(request, key, String(value))
@@ -481,53 +497,59 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
       request: HttpClientRequest.HttpClientRequest,
       attempt: Attempt,
       options: RequestOptions<A, I> | undefined
-    ): Effect.Effect<Success<A>, AttemptFailure> => {
-      const timeout = options?.timeout === undefined ? config.timeout : Duration.decode(options.timeout)
-      return budget.acquire(options?.priority ?? "normal").pipe(
-        Effect.zipRight(
-          client.execute(request).pipe(
-            Effect.mapError((e) => fromHttpClientError(attempt, e)),
-            Effect.flatMap((res) => toReply(res, attempt)),
-            (effect) =>
-              attemptTimeout(effect, timeout, () =>
-                new AttemptFailure(
-                  transportError(attempt, "Timeout", `no complete reply within ${Duration.format(timeout)}`),
-                  isIdempotent(attempt.method)
-                ))
-          )
-        ),
-        Effect.tap((reply) => budget.observe(reply.headers)),
-        Effect.flatMap((reply) => classify(reply, attempt, options?.schema))
-      )
-    }
+    ): Effect.Effect<Success<A>, AttemptFailure> =>
+      Effect.clockWith((clock) => {
+        const timeout = options?.timeout === undefined ? config.timeout : Duration.decode(options.timeout)
+        return budget.acquire(options?.priority ?? "normal").pipe(
+          Effect.zipRight(exchange(request, attempt, timeout, clock)),
+          Effect.flatMap((reply) => {
+            const now = clock.unsafeCurrentTimeMillis()
+            budget.observe(reply.headers, now)
+            return classify(reply, attempt, options?.schema, now)
+          })
+        )
+      })
 
     const send = <A, I>(
       method: Method,
       path: string,
       options: RequestOptions<A, I> | undefined
     ): Effect.Effect<Success<A>, GridscaleError.GridscaleError> =>
-      Effect.flatMap(Effect.flatMap(checkPath(path), (path) => buildRequest(method, path, options)), (request) => {
+      Effect.suspend(() => {
+        const invalidPath = pathError(path)
+        if (invalidPath !== undefined) return Effect.fail(invalidPath)
+        const built = buildRequest(method, path, options)
+        if (Either.isLeft(built)) return Effect.fail(built.left)
         let number = 0
         // The first attempt that may have carried the write out: a later, clearer failure
         // (a 429, say) must not hide that the write may have happened.
         let ambiguous: GridscaleError.GridscaleError | undefined
-        return Effect.suspend(() => attemptOnce(request, { method, path, number: ++number }, options)).pipe(
-          Effect.tapError((failure) => {
-            if (method !== "GET" && mayHaveApplied(failure.error)) ambiguous ??= failure.error
-            return failure.retryable
-              ? Effect.logDebug(`gridscale: retrying after ${failure.error.message}`)
-              : Effect.void
-          }),
-          Effect.retry({ schedule: retries, while: (failure) => failure.retryable }),
-          Effect.mapError((failure) => withEarlierAmbiguity(failure.error, ambiguous)),
-          Effect.tap(({ reply }) =>
-            Effect.annotateCurrentSpan({
-              "http.response.status_code": reply.status,
-              "gridscale.attempts": number,
-              ...(reply.headers["x-request-id"] ? { "gridscale.request_id": reply.headers["x-request-id"] } : {})
-            })
+        const noteFailure = (failure: AttemptFailure) => {
+          if (method !== "GET" && mayHaveApplied(failure.error)) ambiguous ??= failure.error
+          return failure.retryable
+            ? Effect.logDebug(`gridscale: retrying after ${failure.error.message}`)
+            : Effect.void
+        }
+        const next = Effect.suspend(() => attemptOnce(built.right, { method, path, number: ++number }, options))
+        // The retry schedule is set up only once an attempt has failed (most never do), and it is
+        // handed that failure first, as if it had watched from the start.
+        const retryAfter = (first: AttemptFailure) => {
+          let pending: AttemptFailure | undefined = first
+          return Effect.retry(
+            Effect.suspend(() => {
+              if (pending === undefined) return Effect.tapError(next, noteFailure)
+              const failure = pending
+              pending = undefined
+              return Effect.fail(failure)
+            }),
+            retries
           )
-        )
+        }
+        return Effect.catchAll(next, (first) =>
+          noteFailure(first).pipe(
+            Effect.zipRight(first.retryable ? retryAfter(first) : Effect.fail(first)),
+            Effect.mapError((failure) => withEarlierAmbiguity(failure.error, ambiguous))
+          ))
       })
 
     const withOperationTimeout = <A>(method: Method, path: string) =>
@@ -548,16 +570,17 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
           })
       })
 
+    // The span is not made the current one: nothing runs below it, and leaving the context alone
+    // saves a good part of the span's cost.
     const request = <A = unknown, I = unknown>(method: Method, path: string, options?: RequestOptions<A, I>) =>
-      send(method, path, options).pipe(
-        Effect.map(({ value }) => value),
-        withOperationTimeout(method, path),
-        Effect.withSpan("GridscaleConnection.request", {
-          // A stack trace per request costs more than the rest of the span; the caller's span has one.
-          captureStackTrace: false,
-          attributes: { "http.method": method, "gridscale.path": path }
-        })
-      )
+      Effect.useSpan("GridscaleConnection.request", spanOptions(method, path), (span) =>
+        send(method, path, options).pipe(
+          Effect.map((success) => {
+            recordReply(span, success)
+            return success.value
+          }),
+          withOperationTimeout(method, path)
+        ))
 
     // Always this connection's own poller: one found in the context could belong to another client.
     const polling = (options.polling ?? GridscalePolling.makeWith)(
@@ -576,34 +599,34 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
       path: string,
       options?: AsyncRequestOptions<A, I>
     ) =>
-      send(method, path, options).pipe(
-        Effect.flatMap(({ alreadyGone, reply, value }) => {
-          if (alreadyGone) return Effect.succeed(value)
-          const requestId = requestIdOf(value, reply)
-          if (requestId === undefined) {
-            return Effect.fail(
-              new GridscaleError.ResponseDecodeError({
-                method,
-                path,
-                status: reply.status,
-                outcomeUnknown: true,
-                message: `${method} ${path} was accepted but its reply names no request id to wait for`
-              })
+      Effect.useSpan("GridscaleConnection.asyncRequest", spanOptions(method, path), (span) =>
+        send(method, path, options).pipe(
+          Effect.flatMap((success) => {
+            recordReply(span, success)
+            const { alreadyGone, reply, value } = success
+            if (alreadyGone) return Effect.succeed(value)
+            const requestId = requestIdOf(value, reply)
+            if (requestId === undefined) {
+              return Effect.fail(
+                new GridscaleError.ResponseDecodeError({
+                  method,
+                  path,
+                  status: reply.status,
+                  outcomeUnknown: true,
+                  message: `${method} ${path} was accepted but its reply names no request id to wait for`
+                })
+              )
+            }
+            recordJob(span, requestId)
+            // The write was accepted: whatever goes wrong while waiting, it may have been carried out.
+            return polling.awaitRequest(requestId, options?.polling).pipe(
+              Effect.withParentSpan(span),
+              Effect.mapError(GridscaleError.withOutcomeUnknown),
+              Effect.as(value)
             )
-          }
-          // The write was accepted: whatever goes wrong while waiting, it may have been carried out.
-          return annotateJob(requestId).pipe(
-            Effect.zipRight(polling.awaitRequest(requestId, options?.polling)),
-            Effect.mapError(GridscaleError.withOutcomeUnknown),
-            Effect.as(value)
-          )
-        }),
-        withOperationTimeout(method, path),
-        Effect.withSpan("GridscaleConnection.asyncRequest", {
-          captureStackTrace: false,
-          attributes: { "http.method": method, "gridscale.path": path }
-        })
-      )
+          }),
+          withOperationTimeout(method, path)
+        ))
 
     return { request, asyncRequest }
   })

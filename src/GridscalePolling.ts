@@ -183,6 +183,7 @@ export const makeWith = (
             })
         })
       )
+      yield* Effect.annotateCurrentSpan("gridscale.polls", polls)
       if (final.status === "failed") {
         const jobMessage = final.message ?? undefined
         return yield* new JobFailed({

@@ -158,6 +158,15 @@ const transportError = (request: HttpClientRequest.HttpClientRequest, code: stri
     description
   })
 
+/** Fails when the request's signal aborts (a client's per-attempt timeout), as a real socket would. */
+const aborted = (request: HttpClientRequest.HttpClientRequest, signal: AbortSignal) =>
+  Effect.async<never, HttpClientError.RequestError>((resume) => {
+    const onAbort = () => resume(Effect.fail(transportError(request, "ABORT_ERR", "the request was aborted")))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener("abort", onAbort, { once: true })
+    return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+  })
+
 const decoder = new TextDecoder()
 
 /** The request body as text: the simulator reads JSON, as the API does. */
@@ -218,7 +227,7 @@ const toResponse = (
 }
 
 const makeClient = (simulator: Simulator): HttpClient.HttpClient =>
-  HttpClient.make((request, url) =>
+  HttpClient.make((request, url, signal) =>
     Effect.gen(function*() {
       const text = yield* bodyText(request)
       const contentType = contentTypeOf(request)
@@ -236,7 +245,7 @@ const makeClient = (simulator: Simulator): HttpClient.HttpClient =>
         case "Reset":
           return yield* Effect.fail(transportError(request, "ECONNRESET", "socket hang up (simulated reset)"))
         case "Slow":
-          yield* Effect.sleep(outcome.delivery.delayMillis)
+          yield* Effect.raceFirst(Effect.sleep(outcome.delivery.delayMillis), aborted(request, signal))
           return toResponse(request, outcome.reply, false)
         case "Truncated":
           return toResponse(request, outcome.reply, true)

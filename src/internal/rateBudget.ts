@@ -15,7 +15,8 @@ export type Priority = "normal" | "poll"
  */
 export interface RateBudget {
   readonly acquire: (priority: Priority) => Effect.Effect<void>
-  readonly observe: (headers: Readonly<Record<string, string>>) => Effect.Effect<void>
+  /** Learns the budget from a reply's headers, received at `now` (Unix ms). */
+  readonly observe: (headers: Readonly<Record<string, string>>, now: number) => void
 }
 
 /** The longest wait for a reset: the API's window is 60 s, so anything longer is a bad header. */
@@ -99,29 +100,28 @@ export const make = (policy: Policy): Effect.Effect<RateBudget, never, Scope.Sco
     const acquire = (priority: Priority): Effect.Effect<void> =>
       ceiling === undefined ? acquireBudget(priority) : ceiling(acquireBudget(priority))
 
-    const observe = (headers: Readonly<Record<string, string>>) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        const headerLimit = headerNumber(headers, "ratelimit-limit")
-        const headerRemaining = headerNumber(headers, "ratelimit-remaining")
-        const headerReset = headerNumber(headers, "ratelimit-reset")
-        if (headerLimit !== undefined && headerLimit > 0) limit = headerLimit
-        if (headerRemaining === undefined) return
-        // A reply from a window that has ended, or from before the current one, is stale.
-        if (headerReset !== undefined && (headerReset <= now || (resetAt !== undefined && headerReset < resetAt))) {
-          return
-        }
-        if (headerReset !== undefined && (resetAt === undefined || headerReset > resetAt)) {
-          // A new window: the reply is the truth about what others spent, but it cannot count
-          // our requests still in flight.
-          resetAt = headerReset
-          const windowLimit = headerLimit ?? limit
-          remaining = windowLimit === undefined
-            ? headerRemaining
-            : Math.min(headerRemaining, Math.max(0, windowLimit - taken))
-          return
-        }
-        remaining = remaining === undefined ? headerRemaining : Math.min(remaining, headerRemaining)
-      })
+    const observe = (headers: Readonly<Record<string, string>>, now: number): void => {
+      const headerLimit = headerNumber(headers, "ratelimit-limit")
+      const headerRemaining = headerNumber(headers, "ratelimit-remaining")
+      const headerReset = headerNumber(headers, "ratelimit-reset")
+      if (headerLimit !== undefined && headerLimit > 0) limit = headerLimit
+      if (headerRemaining === undefined) return
+      // A reply from a window that has ended, or from before the current one, is stale.
+      if (headerReset !== undefined && (headerReset <= now || (resetAt !== undefined && headerReset < resetAt))) {
+        return
+      }
+      if (headerReset !== undefined && (resetAt === undefined || headerReset > resetAt)) {
+        // A new window: the reply is the truth about what others spent, but it cannot count
+        // our requests still in flight.
+        resetAt = headerReset
+        const windowLimit = headerLimit ?? limit
+        remaining = windowLimit === undefined
+          ? headerRemaining
+          : Math.min(headerRemaining, Math.max(0, windowLimit - taken))
+        return
+      }
+      remaining = remaining === undefined ? headerRemaining : Math.min(remaining, headerRemaining)
+    }
 
     return { acquire, observe }
   })

@@ -64,6 +64,32 @@ describe("spans", () => {
       expect(spans.find((s) => s.name === "Gridscale.snapshots.get")?.parent).toBe("Gridscale.snapshots.create")
     }).pipe(Effect.provide(simulated())))
 
+  it.live("each request is a span below its operation with status, attempts and request id; polls leave the job's id alone", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = recording()
+      const g = yield* Gridscale.Gridscale
+      yield* g.storages.create({ name: "traced", capacity: 10, location_uuid: location }).pipe(
+        Effect.withTracer(tracer)
+      )
+      const jobId = spans.find((s) => s.name === "Gridscale.storages.create")?.attributes.get("gridscale.request_id")
+      const write = spans.find((s) => s.name === "GridscaleConnection.asyncRequest")
+      expect(write?.parent).toBe("Gridscale.storages.create")
+      expect(write?.attributes.get("http.response.status_code")).toBe(202)
+      expect(write?.attributes.get("gridscale.attempts")).toBe(1)
+      expect(write?.attributes.get("gridscale.request_id")).toBe(jobId)
+      // Every poll's reply has an X-Request-Id of its own: none may stand in for the job's.
+      const wait = spans.find((s) => s.name === "GridscalePolling.awaitRequest")
+      expect(wait?.parent).toBe("GridscaleConnection.asyncRequest")
+      expect(wait?.attributes.get("gridscale.request_id")).toBe(jobId)
+      expect(wait?.attributes.get("gridscale.polls")).toBeGreaterThanOrEqual(1)
+      const read = spans.find((s) => s.name === "GridscaleConnection.request")
+      expect(read?.parent).toBe("Gridscale.storages.create")
+      expect(read?.attributes.get("http.response.status_code")).toBe(200)
+      expect(read?.attributes.get("gridscale.attempts")).toBe(1)
+      expect(read?.attributes.get("gridscale.request_id")).toMatch(/^[0-9a-f-]{36}$/)
+      expect(read?.attributes.get("gridscale.request_id")).not.toBe(jobId)
+    }).pipe(Effect.provide(simulated())))
+
   it.live("provision is one span, with its steps as child spans", () =>
     Effect.gen(function*() {
       const { spans, tracer } = recording()

@@ -3,7 +3,10 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
+import * as GridscaleConfig from "../../src/GridscaleConfig.js"
+import * as GridscaleConnection from "../../src/GridscaleConnection.js"
 import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
 import { call, credentials } from "./api.js"
 
@@ -133,6 +136,26 @@ describe("faults after the request was carried out", () => {
       expect(counters.writesApplied).toBe(1)
       expect(counters.created.networks).toEqual({ n: 1 })
     }).pipe(provide))
+})
+
+describe("a slow reply on the live clock", () => {
+  it.live("ends when the client's per-attempt timeout aborts the request, as a real socket does", () =>
+    Effect.gen(function*() {
+      yield* GridscaleSimulator.injectFault({ kind: "SlowReply", method: "GET", delayMillis: 60_000, times: 1 })
+      const started = Date.now()
+      const reply = yield* GridscaleConnection.request("GET", "/objects/locations")
+      expect(reply).toHaveProperty("locations")
+      expect(Date.now() - started).toBeLessThan(5_000)
+      const counters = yield* GridscaleSimulator.counters
+      expect(counters.byMethod.GET).toBe(2)
+    }).pipe(
+      Effect.provide(
+        GridscaleConnection.layer.pipe(
+          Layer.provideMerge(GridscaleSimulator.layer),
+          Layer.provide(GridscaleConfig.layer({ userId: "u", token: "t", timeout: "200 millis" }))
+        )
+      )
+    ))
 })
 
 describe("fault rules and rates", () => {
