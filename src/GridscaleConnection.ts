@@ -194,12 +194,6 @@ const decodeUtf8 = (chunks: ReadonlyArray<Uint8Array>): string => {
   return new TextDecoder().decode(bytes)
 }
 
-const headersOf = (response: HttpClientResponse.HttpClientResponse): Record<string, string> => {
-  const out: Record<string, string> = {}
-  for (const name in response.headers) out[name] = response.headers[name]
-  return out
-}
-
 /** `Retry-After` in seconds or as an HTTP date, else `RateLimit-Reset` in Unix ms. */
 const requestedDelay = (headers: Readonly<Record<string, string>>, now: number): Duration.Duration => {
   const retryAfter = headers["retry-after"]
@@ -275,11 +269,14 @@ const recordJob = (span: Tracer.Span, requestId: string) => {
   }
 }
 
-const spanOptions = (method: Method, path: string) => ({
-  // A stack trace per request costs more than the rest of the span; the caller's span has one.
-  captureStackTrace: false,
-  attributes: { "http.method": method, "gridscale.path": path }
-})
+// A stack trace per request costs more than the rest of the span; the caller's span has one.
+const spanOptions = { captureStackTrace: false } as const
+
+/** Names a request's span after what it asks. */
+const recordRequest = (span: Tracer.Span, method: Method, path: string) => {
+  span.attribute("http.method", method)
+  span.attribute("gridscale.path", path)
+}
 
 /**
  * How `makeWith` can differ from the default connection.
@@ -333,8 +330,12 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
       HttpClient.withScope
     )
 
-    const readBody = (res: HttpClientResponse.HttpClientResponse, attempt: Attempt) => {
-      const declared = Number(res.headers["content-length"])
+    const readBody = (
+      res: HttpClientResponse.HttpClientResponse,
+      headers: Readonly<Record<string, string>>,
+      attempt: Attempt
+    ) => {
+      const declared = Number(headers["content-length"])
       const tooLarge = () =>
         new AttemptFailure(
           new GridscaleError.ResponseDecodeError({
@@ -365,14 +366,17 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
       )
     }
 
-    const toReply = (res: HttpClientResponse.HttpClientResponse, attempt: Attempt) =>
-      Effect.map(readBody(res, attempt), (body): GridscaleResponse.Reply => ({
+    const toReply = (res: HttpClientResponse.HttpClientResponse, attempt: Attempt) => {
+      // Read once: some clients build the headers anew on every read.
+      const headers = res.headers
+      return Effect.map(readBody(res, headers, attempt), (body): GridscaleResponse.Reply => ({
         status: res.status,
         method: attempt.method,
         path: attempt.path,
-        headers: headersOf(res),
+        headers,
         body
       }))
+    }
 
     /**
      * One exchange, the request and the reading of its reply, within `timeout`. On effect's live
@@ -402,15 +406,14 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
             Effect.runFork(Scope.close(scope, Exit.void))
           }, millis)
           : undefined
-        const run = client.execute(request).pipe(
-          Effect.mapError((e) => fromHttpClientError(attempt, e)),
-          Effect.flatMap((res) => toReply(res, attempt)),
-          Scope.extend(scope),
-          Effect.onExit((exit) => {
-            clearTimeout(timer)
-            return Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)
-          })
+        const reply = Effect.flatMap(
+          Effect.mapError(client.execute(request), (e) => fromHttpClientError(attempt, e)),
+          (res) => toReply(res, attempt)
         )
+        const run = Effect.onExit(Scope.extend(reply, scope), (exit) => {
+          clearTimeout(timer)
+          return Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)
+        })
         return live
           ? Effect.mapError(run, (failure) => timedOut ? onTimeout() : failure)
           : Effect.timeoutFail(run, { duration: timeout, onTimeout })
@@ -500,14 +503,15 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
     ): Effect.Effect<Success<A>, AttemptFailure> =>
       Effect.clockWith((clock) => {
         const timeout = options?.timeout === undefined ? config.timeout : Duration.decode(options.timeout)
-        return budget.acquire(options?.priority ?? "normal").pipe(
-          Effect.zipRight(exchange(request, attempt, timeout, clock)),
-          Effect.flatMap((reply) => {
-            const now = clock.unsafeCurrentTimeMillis()
-            budget.observe(reply.headers, now)
-            return classify(reply, attempt, options?.schema, now)
-          })
+        const exchanged = Effect.zipRight(
+          budget.acquire(options?.priority ?? "normal"),
+          exchange(request, attempt, timeout, clock)
         )
+        return Effect.flatMap(exchanged, (reply) => {
+          const now = clock.unsafeCurrentTimeMillis()
+          budget.observe(reply.headers, now)
+          return classify(reply, attempt, options?.schema, now)
+        })
       })
 
     const send = <A, I>(
@@ -552,8 +556,9 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
           ))
       })
 
-    const withOperationTimeout = <A>(method: Method, path: string) =>
-    (
+    const withOperationTimeout = <A>(
+      method: Method,
+      path: string,
       effect: Effect.Effect<A, GridscaleError.GridscaleError>
     ): Effect.Effect<A, GridscaleError.GridscaleError> =>
       Option.match(config.operationTimeout, {
@@ -573,14 +578,17 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
     // The span is not made the current one: nothing runs below it, and leaving the context alone
     // saves a good part of the span's cost.
     const request = <A = unknown, I = unknown>(method: Method, path: string, options?: RequestOptions<A, I>) =>
-      Effect.useSpan("GridscaleConnection.request", spanOptions(method, path), (span) =>
-        send(method, path, options).pipe(
-          Effect.map((success) => {
+      Effect.useSpan("GridscaleConnection.request", spanOptions, (span) => {
+        recordRequest(span, method, path)
+        return withOperationTimeout(
+          method,
+          path,
+          Effect.map(send(method, path, options), (success) => {
             recordReply(span, success)
             return success.value
-          }),
-          withOperationTimeout(method, path)
-        ))
+          })
+        )
+      })
 
     // Always this connection's own poller: one found in the context could belong to another client.
     const polling = (options.polling ?? GridscalePolling.makeWith)(
@@ -599,9 +607,12 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
       path: string,
       options?: AsyncRequestOptions<A, I>
     ) =>
-      Effect.useSpan("GridscaleConnection.asyncRequest", spanOptions(method, path), (span) =>
-        send(method, path, options).pipe(
-          Effect.flatMap((success) => {
+      Effect.useSpan("GridscaleConnection.asyncRequest", spanOptions, (span) => {
+        recordRequest(span, method, path)
+        return withOperationTimeout(
+          method,
+          path,
+          Effect.flatMap(send(method, path, options), (success) => {
             recordReply(span, success)
             const { alreadyGone, reply, value } = success
             if (alreadyGone) return Effect.succeed(value)
@@ -624,9 +635,9 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
               Effect.mapError(GridscaleError.withOutcomeUnknown),
               Effect.as(value)
             )
-          }),
-          withOperationTimeout(method, path)
-        ))
+          })
+        )
+      })
 
     return { request, asyncRequest }
   })
