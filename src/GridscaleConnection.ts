@@ -504,7 +504,7 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
       Effect.clockWith((clock) => {
         const timeout = options?.timeout === undefined ? config.timeout : Duration.decode(options.timeout)
         const exchanged = Effect.zipRight(
-          budget.acquire(options?.priority ?? "normal"),
+          budget.acquire(options?.priority ?? "normal", clock),
           exchange(request, attempt, timeout, clock)
         )
         return Effect.flatMap(exchanged, (reply) => {

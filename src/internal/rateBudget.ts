@@ -14,7 +14,8 @@ export type Priority = "normal" | "poll"
  * waits, instead of drawing a 429.
  */
 export interface RateBudget {
-  readonly acquire: (priority: Priority) => Effect.Effect<void>
+  /** Waits until a request may go, reading the time from `clock`. */
+  readonly acquire: (priority: Priority, clock: Clock.Clock) => Effect.Effect<void>
   /** Learns the budget from a reply's headers, received at `now` (Unix ms). */
   readonly observe: (headers: Readonly<Record<string, string>>, now: number) => void
 }
@@ -89,16 +90,16 @@ export const make = (policy: Policy): Effect.Effect<RateBudget, never, Scope.Sco
       return Math.min(Math.max(Math.min(wait, untilReset), 1), maxWaitMillis)
     }
 
-    const acquireBudget = (priority: Priority): Effect.Effect<void> =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const wait = take(priority, now)
+    const acquireBudget = (priority: Priority, clock: Clock.Clock): Effect.Effect<void> =>
+      Effect.suspend(() => {
+        const wait = take(priority, clock.unsafeCurrentTimeMillis())
         return wait === 0
           ? Effect.void
-          : Effect.zipRight(Effect.sleep(Duration.millis(wait)), Effect.suspend(() => acquireBudget(priority)))
+          : Effect.zipRight(Effect.sleep(Duration.millis(wait)), acquireBudget(priority, clock))
       })
 
-    const acquire = (priority: Priority): Effect.Effect<void> =>
-      ceiling === undefined ? acquireBudget(priority) : ceiling(acquireBudget(priority))
+    const acquire = (priority: Priority, clock: Clock.Clock): Effect.Effect<void> =>
+      ceiling === undefined ? acquireBudget(priority, clock) : ceiling(acquireBudget(priority, clock))
 
     const observe = (headers: Readonly<Record<string, string>>, now: number): void => {
       const headerLimit = headerNumber(headers, "ratelimit-limit")
