@@ -363,6 +363,29 @@ interface ScaleResult {
   readonly baseRssMb: number
 }
 
+interface FloorResult {
+  readonly wallMs: number
+  readonly completed: number
+  readonly peakRssMb: number
+}
+
+/** Figure 5's workload without the client, in a process of its own (see scale-floor.ts). */
+const scaleFloor = async (url: string, mode: "fetch" | "platform"): Promise<FloorResult> => {
+  const child = forkJs(await bundle("./scale-floor.ts"), [url, mode, "1000"])
+  try {
+    return await new Promise<FloorResult>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the ${mode} floor run took over 3 minutes`)), 180_000)
+      child.once("message", (message: FloorResult) => {
+        clearTimeout(timer)
+        resolve(message)
+      })
+      child.once("exit", (code) => reject(new Error(`the ${mode} floor run exited with ${code}`)))
+    })
+  } finally {
+    child.kill()
+  }
+}
+
 const figureScale = async () => {
   const sim = await startSimulator({ seed: 5 })
   try {
@@ -382,6 +405,10 @@ const figureScale = async () => {
     })
     child.kill()
     const counters = await sim.counters()
+    const floor = {
+      fetch: await scaleFloor(sim.url, "fetch"),
+      platform: await scaleFloor(sim.url, "platform")
+    }
     const wallRatio = result.wallMs / result.single.median
     report({
       figure: "5",
@@ -399,7 +426,10 @@ const figureScale = async () => {
         peakHeapUsedMb: round(result.peakHeapUsedMb, 1),
         peakExternalMb: round(result.peakExternalMb, 1),
         rssBeforeMb: round(result.baseRssMb, 1),
-        serverRequests: counters.requests
+        serverRequests: counters.requests,
+        // The same workload without this client: raw fetch, and the platform's HTTP client alone.
+        floorRawFetchPeakRssMb: round(floor.fetch.peakRssMb, 1),
+        floorHttpClientOnlyPeakRssMb: round(floor.platform.peakRssMb, 1)
       },
       targets: { wallRatio: "<= 3", errors: "0", distinct: "1000", peakRssMb: "<= 200" },
       pass: wallRatio <= 3 && result.errors === 0 && result.distinct === 1000 && result.peakRssMb <= 200
