@@ -272,12 +272,6 @@ const recordJob = (span: Tracer.Span, requestId: string) => {
 // A stack trace per request costs more than the rest of the span; the caller's span has one.
 const spanOptions = { captureStackTrace: false } as const
 
-/** Names a request's span after what it asks. */
-const recordRequest = (span: Tracer.Span, method: Method, path: string) => {
-  span.attribute("http.method", method)
-  span.attribute("gridscale.path", path)
-}
-
 /**
  * How `makeWith` can differ from the default connection.
  *
@@ -575,20 +569,34 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
           })
       })
 
-    // The span is not made the current one: nothing runs below it, and leaving the context alone
-    // saves a good part of the span's cost.
+    /**
+     * One call of the connection: a span named `name` with the method and path, around `body`
+     * within the operation timeout. The span is not made the current one (leaving the context
+     * alone saves a good part of its cost); a body that runs spans below it says so itself.
+     */
+    const traced = <A>(
+      name: string,
+      method: Method,
+      path: string,
+      body: (span: Tracer.Span) => Effect.Effect<A, GridscaleError.GridscaleError>
+    ): Effect.Effect<A, GridscaleError.GridscaleError> =>
+      Effect.useSpan(name, spanOptions, (span) => {
+        span.attribute("http.method", method)
+        span.attribute("gridscale.path", path)
+        return withOperationTimeout(method, path, body(span))
+      })
+
     const request = <A = unknown, I = unknown>(method: Method, path: string, options?: RequestOptions<A, I>) =>
-      Effect.useSpan("GridscaleConnection.request", spanOptions, (span) => {
-        recordRequest(span, method, path)
-        return withOperationTimeout(
-          method,
-          path,
+      traced(
+        "GridscaleConnection.request",
+        method,
+        path,
+        (span) =>
           Effect.map(send(method, path, options), (success) => {
             recordReply(span, success)
             return success.value
           })
-        )
-      })
+      )
 
     // Always this connection's own poller: one found in the context could belong to another client.
     const polling = (options.polling ?? GridscalePolling.makeWith)(
@@ -607,37 +615,31 @@ export const makeWith = (options: MakeOptions): Effect.Effect<
       path: string,
       options?: AsyncRequestOptions<A, I>
     ) =>
-      Effect.useSpan("GridscaleConnection.asyncRequest", spanOptions, (span) => {
-        recordRequest(span, method, path)
-        return withOperationTimeout(
-          method,
-          path,
-          Effect.flatMap(send(method, path, options), (success) => {
-            recordReply(span, success)
-            const { alreadyGone, reply, value } = success
-            if (alreadyGone) return Effect.succeed(value)
-            const requestId = requestIdOf(value, reply)
-            if (requestId === undefined) {
-              return Effect.fail(
-                new GridscaleError.ResponseDecodeError({
-                  method,
-                  path,
-                  status: reply.status,
-                  outcomeUnknown: true,
-                  message: `${method} ${path} was accepted but its reply names no request id to wait for`
-                })
-              )
-            }
-            recordJob(span, requestId)
-            // The write was accepted: whatever goes wrong while waiting, it may have been carried out.
-            return polling.awaitRequest(requestId, options?.polling).pipe(
-              Effect.withParentSpan(span),
-              Effect.mapError(GridscaleError.withOutcomeUnknown),
-              Effect.as(value)
+      traced("GridscaleConnection.asyncRequest", method, path, (span) =>
+        Effect.flatMap(send(method, path, options), (success) => {
+          recordReply(span, success)
+          const { alreadyGone, reply, value } = success
+          if (alreadyGone) return Effect.succeed(value)
+          const requestId = requestIdOf(value, reply)
+          if (requestId === undefined) {
+            return Effect.fail(
+              new GridscaleError.ResponseDecodeError({
+                method,
+                path,
+                status: reply.status,
+                outcomeUnknown: true,
+                message: `${method} ${path} was accepted but its reply names no request id to wait for`
+              })
             )
-          })
-        )
-      })
+          }
+          recordJob(span, requestId)
+          // The write was accepted: whatever goes wrong while waiting, it may have been carried out.
+          return polling.awaitRequest(requestId, options?.polling).pipe(
+            Effect.withParentSpan(span),
+            Effect.mapError(GridscaleError.withOutcomeUnknown),
+            Effect.as(value)
+          )
+        }))
 
     return { request, asyncRequest }
   })
