@@ -517,16 +517,25 @@ export const makeOperations = (deps: Resource.Dependencies): Operations => {
   const { config, connection } = deps
   const base = Resource.make(deps, family)
 
-  /** Re-reads the server on the polling schedule until its power is `want`, within the deadline. */
-  const awaitPower = (id: string, want: boolean, options?: Resource.JobOptions) => {
+  /** A read of the server's power that spends the polls' share of the rate budget, as job polls do. */
+  const readPower = (id: string) =>
+    connection.request("GET", base.pathOf(id), { schema: S.under(family.singular, Server), priority: "poll" })
+
+  /**
+   * Re-reads the server on the polling schedule until its power is `want`, within the deadline.
+   * `jobId` is the power change's request id: a timeout names the job, as every `JobTimeout` does.
+   */
+  const awaitPower = (id: string, jobId: string, want: boolean, options?: Resource.JobOptions) => {
     const timeout = Duration.decode(options?.timeout ?? config.polling.timeout)
     const timedOut = () =>
       new JobTimeout({
-        message: `server ${id} did not report power ${want ? "on" : "off"} within ${Duration.format(timeout)}`,
-        requestId: id,
+        message: `server ${id} did not report power ${want ? "on" : "off"} within ${
+          Duration.format(timeout)
+        } after job ${jobId} finished`,
+        requestId: jobId,
         timeoutMillis: Duration.toMillis(timeout)
       })
-    return base.fetch(id).pipe(
+    return readPower(id).pipe(
       Effect.filterOrFail((server) => server.power === want, () => new PowerPending()),
       Effect.retry({
         schedule: GridscalePolling.schedule(config.polling),
@@ -552,8 +561,18 @@ export const makeOperations = (deps: Resource.Dependencies): Operations => {
         // Already there: the API would refuse the change or do nothing.
         if (current.power === want) return current
         const request = send(base.pathOf(checked))
-        yield* connection.asyncRequest("PATCH", request.path, { body: request.body, ...withPolling(options) })
-        return yield* awaitPower(checked, want, options)
+        // A 204 names its job only in a header the connection does not hand back; the poller
+        // tells each poll's job id to `onProgress`, so the id is taken from there.
+        let jobId: string | undefined
+        const onProgress = (progress: GridscalePolling.Progress) => {
+          jobId = progress.requestId
+          return options?.onProgress ? options.onProgress(progress) : Effect.void
+        }
+        yield* connection.asyncRequest("PATCH", request.path, {
+          body: request.body,
+          polling: { ...options, onProgress }
+        })
+        return yield* awaitPower(checked, jobId ?? "unknown", want, options)
       }
     )
 

@@ -5,7 +5,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { GridscaleError } from "./GridscaleError.js"
+import { type GridscaleError, withOutcomeUnknown } from "./GridscaleError.js"
 import { Capacity, IdInput, Labels, Name } from "./internal/check.js"
 import * as Resource from "./internal/resource.js"
 import * as S from "./internal/schema.js"
@@ -179,7 +179,8 @@ export const makeOperations = (deps: Resource.Dependencies): Operations => {
         ...(options ? { polling: options } : {})
       })
       yield* Effect.annotateCurrentSpan("gridscale.clone.id", reply.object_uuid)
-      return yield* base.get(reply.object_uuid)
+      // The copy exists now: failing to read it back must not read as "nothing happened".
+      return yield* base.get(reply.object_uuid).pipe(Effect.mapError(withOutcomeUnknown))
     }
   )
   return { ...Resource.standard(deps, family, StorageCreate, StorageUpdate), clone }

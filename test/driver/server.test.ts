@@ -7,6 +7,7 @@ import * as Layer from "effect/Layer"
 import * as TestClock from "effect/TestClock"
 import * as Gridscale from "../../src/Gridscale.js"
 import * as GridscaleConfig from "../../src/GridscaleConfig.js"
+import * as GridscaleConnection from "../../src/GridscaleConnection.js"
 import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
 import { fastConfig, location, simulated } from "./support.js"
 
@@ -60,32 +61,74 @@ describe("power", () => {
 
 describe("a server that never reports the power asked for", () => {
   // An API whose power jobs finish but whose server keeps reading "off".
+  let reads = 0
   const stuck = HttpClient.make((request, url) =>
     Effect.sync(() => {
-      const json = (status: number, body?: unknown) =>
+      // Every reply has a request id of its own; only the PATCH's is the power job's.
+      const json = (status: number, body?: unknown, requestId = `read-${(reads += 1)}`) =>
         HttpClientResponse.fromWeb(
           request,
           new Response(body === undefined ? null : JSON.stringify(body), {
             status,
-            headers: { "content-type": "application/json", "x-request-id": "power-job" }
+            headers: { "content-type": "application/json", "x-request-id": requestId }
           })
         )
-      if (request.method === "PATCH") return json(204)
+      if (request.method === "PATCH") return json(204, undefined, "power-job")
       if (url.pathname === "/requests/power-job") return json(200, { "power-job": { status: "done" } })
       return json(200, { server: { object_uuid: "stuck-1", power: false } })
     })
   )
 
-  it.effect("start fails with JobTimeout at the job deadline, naming the server", () =>
+  it.effect("start fails with JobTimeout at the job deadline, naming the power job and the server", () =>
     Effect.gen(function*() {
       const starting = yield* Effect.fork(Gridscale.use((g) => g.servers.start("stuck-1", { timeout: "30 seconds" })))
       yield* advance(31_000)
       const error = yield* Effect.flip(Fiber.join(starting))
-      expect(error).toMatchObject({ _tag: "JobTimeout", requestId: "stuck-1", timeoutMillis: 30_000 })
+      // requestId is the job's, as in every JobTimeout: not the server's id, not a poll's.
+      expect(error._tag).toBe("JobTimeout")
+      if (error._tag !== "JobTimeout") return
+      expect({ requestId: error.requestId, timeoutMillis: error.timeoutMillis }).toEqual({
+        requestId: "power-job",
+        timeoutMillis: 30_000
+      })
+      expect(error.message).toContain("stuck-1")
     }).pipe(Effect.provide(Gridscale.layer.pipe(
       Layer.provide(Layer.succeed(HttpClient.HttpClient, stuck)),
       Layer.provide(GridscaleConfig.layer({ ...fastConfig, polling: {} }))
     ))))
+})
+
+describe("the power wait's reads", () => {
+  const sent: Array<{ readonly method: string; readonly path: string; readonly priority: string | undefined }> = []
+  // The real connection, with every `request` it is asked for written down.
+  const recording = Layer.effect(
+    GridscaleConnection.GridscaleConnection,
+    Effect.map(GridscaleConnection.GridscaleConnection, (connection) => ({
+      ...connection,
+      request: (method, path, options) => {
+        sent.push({ method, path, priority: options?.priority })
+        return connection.request(method, path, options)
+      }
+    }))
+  )
+  const layer = Gridscale.layerWithoutDependencies.pipe(
+    Layer.provide(recording),
+    Layer.provideMerge(GridscaleConnection.layer),
+    Layer.provideMerge(GridscaleSimulator.layerWith({ jobDuration: 5, rateLimit: false })),
+    Layer.provide(GridscaleConfig.layer(fastConfig))
+  )
+
+  it.live("spend the polls' share of the rate budget, as job polls do", () =>
+    Effect.gen(function*() {
+      const g = yield* Gridscale.Gridscale
+      const server = yield* g.servers.create({ name: "srv", cores: 1, memory: 2, location_uuid: location })
+      sent.length = 0
+      yield* g.servers.start(server.object_uuid)
+      const reads = sent.filter((r) => r.method === "GET" && r.path === `/objects/servers/${server.object_uuid}`)
+      // The first read decides whether to send the change at all; the ones after it wait.
+      expect(reads.length).toBeGreaterThanOrEqual(2)
+      expect(reads.slice(1).map((r) => r.priority)).toEqual(reads.slice(1).map(() => "poll"))
+    }).pipe(Effect.provide(layer)))
 })
 
 describe("relations", () => {
@@ -198,6 +241,21 @@ describe("snapshots and clones", () => {
       expect(copy.capacity).toBe(12)
       expect((yield* g.storages.list()).map((s) => s.object_uuid)).toEqual([storage.object_uuid, copy.object_uuid])
     })))
+
+  it.live("a clone that cannot be read back fails with outcomeUnknown: the copy exists", () =>
+    Effect.gen(function*() {
+      const g = yield* Gridscale.Gridscale
+      const storage = yield* g.storages.create({ name: "db", capacity: 12, location_uuid: location })
+      yield* GridscaleSimulator.injectFault({
+        method: "GET",
+        path: /^\/objects\/storages\/[^/]+$/,
+        kind: "InternalError",
+        times: 2
+      })
+      const error = yield* Effect.flip(g.storages.clone(storage.object_uuid))
+      expect(error._tag === "ServerError" && error.outcomeUnknown).toBe(true)
+      expect(yield* g.storages.list()).toHaveLength(2)
+    }).pipe(Effect.provide(simulated({ config: { retry: { maxRetries: 1 } } }))))
 
   it.live("events list what happened to an object", () =>
     run(Effect.gen(function*() {
