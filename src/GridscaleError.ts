@@ -29,7 +29,12 @@ export const ApiErrorFields = {
   /** The error title from the reply body, if it had one. */
   title: Schema.optional(Schema.String),
   /** The error description from the reply body, if it had one. */
-  description: Schema.optional(Schema.String)
+  description: Schema.optional(Schema.String),
+  /**
+   * When the API asked to be tried again (`Retry-After`, or `RateLimit-Reset` on a 429), set when
+   * that was later than the retry policy allows to wait, so no retry was made.
+   */
+  retryAt: Schema.optional(Schema.DateTimeUtcFromSelf)
 }
 
 /**
@@ -211,7 +216,9 @@ export class JobFailed extends Schema.TaggedError<JobFailed>()("JobFailed", {
   /** The id of the job (the write's request id). */
   requestId: Schema.String,
   /** What the API said about the failure. */
-  jobMessage: Schema.optional(Schema.String)
+  jobMessage: Schema.optional(Schema.String),
+  /** The object the write created or changed, when its reply named one: it may need cleaning up. */
+  objectId: Schema.optional(Schema.String)
 }) {}
 
 /**

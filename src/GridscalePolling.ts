@@ -3,19 +3,24 @@
  * `done`, fails at once with `JobFailed` when it says `failed`, and gives up with `JobTimeout` at a
  * deadline. Interrupting the caller stops polling with no further request sent.
  *
+ * `GridscaleConnection.asyncRequest` waits through the `GridscalePolling` of its layer, so a
+ * polling layer of your own changes how every write waits.
+ *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Schedule from "effect/Schedule"
-import * as Schema from "effect/Schema"
+import type * as Schedule from "effect/Schedule"
+import type * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as GridscaleConfig from "./GridscaleConfig.js"
-import { GridscaleConnection, type RequestOptions } from "./GridscaleConnection.js"
-import { type GridscaleError, JobFailed, JobTimeout } from "./GridscaleError.js"
-import { checkId } from "./internal/input.js"
+import type { GridscaleError } from "./GridscaleError.js"
+import * as GridscaleResponse from "./GridscaleResponse.js"
+import * as internal from "./internal/polling.js"
+import * as Transport from "./internal/transport.js"
 
 /**
  * The state of one job, as `/requests/{id}` tells it.
@@ -23,20 +28,20 @@ import { checkId } from "./internal/input.js"
  * @since 0.1.0
  * @category Schemas
  */
-export const RequestStatus = Schema.Struct({
-  /** `pending`, `done` or `failed`. */
-  status: Schema.String,
-  /** What the API says about the job. */
-  message: Schema.optional(Schema.NullOr(Schema.String)),
-  /** When the job was created, ISO 8601. */
-  create_time: Schema.optional(Schema.NullOr(Schema.String))
-})
+export const RequestStatus: Schema.Schema<RequestStatus> = internal.RequestStatus
 
 /**
  * @since 0.1.0
  * @category Models
  */
-export interface RequestStatus extends Schema.Schema.Type<typeof RequestStatus> {}
+export interface RequestStatus {
+  /** `pending`, `done` or `failed`. */
+  readonly status: string
+  /** What the API says about the job. */
+  readonly message?: string | null | undefined
+  /** When the job was created, ISO 8601. */
+  readonly create_time?: string | null | undefined
+}
 
 /**
  * The reply of `GET /requests/{id}`: the status keyed by the request id.
@@ -44,7 +49,7 @@ export interface RequestStatus extends Schema.Schema.Type<typeof RequestStatus> 
  * @since 0.1.0
  * @category Schemas
  */
-export const RequestStatusReply = Schema.Record({ key: Schema.String, value: RequestStatus })
+export const RequestStatusReply: Schema.Schema<{ readonly [id: string]: RequestStatus }> = internal.RequestStatusReply
 
 /**
  * What a caller hears after each poll, e.g. to draw a progress line.
@@ -100,126 +105,61 @@ export class GridscalePolling extends Context.Tag("effect-gridscale/GridscalePol
  * @since 0.1.0
  * @category Schedules
  */
-export const schedule = (policy: GridscaleConfig.PollingPolicy): Schedule.Schedule<unknown> => {
-  const young = Duration.toMillis(policy.youngFor)
-  const cap = Duration.toMillis(policy.maxInterval)
-  const first = Duration.toMillis(policy.initialDelay)
-  return Schedule.unfold({ delay: first * policy.youngFactor, elapsed: first }, ({ delay, elapsed }) => {
-    const next = Math.min(delay, cap) + elapsed
-    return { delay: delay * (next < young ? policy.youngFactor : policy.oldFactor), elapsed: next }
-  }).pipe(
-    Schedule.addDelay(({ delay }) => Duration.millis(Math.min(delay, cap))),
-    Schedule.jittered,
-    Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.millis(cap)))
-  )
-}
-
-// A long wait is worth a log line: first after 10 s, then every 30 s.
-const firstNoticeMillis = 10_000
-const noticeEveryMillis = 30_000
-
-// Any status other than these two (the API documents "pending"; others may come) means "not yet".
-const isFinished = (status: RequestStatus) => status.status === "done" || status.status === "failed"
-
-/** `/requests/{id}` keys the status by the request id; a reply with a single entry is taken as it. */
-const statusOf = (requestId: string, reply: Schema.Schema.Type<typeof RequestStatusReply>) => {
-  const own = reply[requestId]
-  if (own !== undefined) return own
-  const values = Object.values(reply)
-  return values.length === 1 ? values[0] : undefined
-}
+export const schedule: (policy: GridscaleConfig.PollingPolicy) => Schedule.Schedule<unknown> = internal.schedule
 
 /**
- * Builds the poller on any way of sending a request; `GridscaleConnection` uses it for its own
- * `asyncRequest` when no other `GridscalePolling` is provided.
+ * How a poller sends `GET /requests/{id}`: decoded with the schema it is given, at the polls'
+ * share of the rate budget.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export type Get = internal.Get
+
+/**
+ * Builds the poller on any way of sending a GET.
  *
  * @since 0.1.0
  * @category Constructors
  */
-export const makeWith = (
-  request: <A, I>(path: string, options: RequestOptions<A, I>) => Effect.Effect<A, GridscaleError>,
-  policy: GridscaleConfig.PollingPolicy
-): Service => {
-  const pollSchedule = schedule(policy)
-  const awaitRequest = (requestId: string, options?: AwaitOptions) =>
-    Effect.gen(function*() {
-      const id = yield* checkId("requestId", requestId)
-      const started = yield* Clock.currentTimeMillis
-      const timeout = Duration.decode(options?.timeout ?? policy.timeout)
-      let polls = 0
-      let last: RequestStatus = { status: "pending" }
-      let nextNotice = firstNoticeMillis
-      const pollOnce = request(`/requests/${id}`, { schema: RequestStatusReply, priority: "poll" }).pipe(
-        Effect.flatMap((reply) => {
-          polls += 1
-          last = statusOf(id, reply) ?? { status: "pending" }
-          return Effect.succeed(last)
-        }),
-        Effect.tap((status) =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) => {
-            const elapsedMillis = now - started
-            const progress = { requestId: id, status: status.status, polls, elapsedMillis }
-            const notice = status.status === "pending" && elapsedMillis >= nextNotice
-              ? Effect.logInfo(`gridscale: job ${id} still pending after ${Math.round(elapsedMillis / 1000)} s`).pipe(
-                Effect.tap(() => (nextNotice += noticeEveryMillis))
-              )
-              : Effect.void
-            return options?.onProgress === undefined ? notice : Effect.zipRight(notice, options.onProgress(progress))
-          })
-        )
-      )
-      const final = yield* Effect.sleep(policy.initialDelay).pipe(
-        Effect.zipRight(Effect.repeat(pollOnce, { schedule: pollSchedule, until: isFinished })),
-        // `repeat` answers with the schedule's output; the caller wants the last status.
-        Effect.map(() => last),
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () =>
-            new JobTimeout({
-              requestId: id,
-              timeoutMillis: Duration.toMillis(timeout),
-              message: `job ${id} was still pending after ${Duration.format(timeout)} (${polls} polls); ` +
-                "it may still finish: look it up with GridscalePolling.awaitRequest"
-            })
-        })
-      )
-      yield* Effect.annotateCurrentSpan("gridscale.polls", polls)
-      if (final.status === "failed") {
-        const jobMessage = final.message ?? undefined
-        return yield* new JobFailed({
-          requestId: id,
-          ...(jobMessage !== undefined ? { jobMessage } : {}),
-          message: `job ${id} failed${jobMessage ? `: ${jobMessage}` : ""}`
-        })
-      }
-      return final
-    }).pipe(Effect.withSpan("GridscalePolling.awaitRequest", {
-      captureStackTrace: false,
-      attributes: { "gridscale.request_id": requestId }
-    }))
-  return { awaitRequest }
-}
+export const makeWith = (get: Get, policy: GridscaleConfig.PollingPolicy): Service => ({
+  awaitRequest: internal.make(get, policy)
+})
+
+const onTransport = (transport: Transport.Service, policy: GridscaleConfig.PollingPolicy): Service =>
+  makeWith((path, options) => Effect.map(transport.send("GET", path, options), (success) => success.value), policy)
 
 /**
- * The poller on the provided `GridscaleConnection`.
+ * A poller with a transport of its own (its own rate budget). Inside a client, `layer` shares the
+ * client's transport instead.
  *
  * @since 0.1.0
  * @category Constructors
  */
-export const make: Effect.Effect<Service, never, GridscaleConnection | GridscaleConfig.GridscaleConfig> = Effect.gen(
-  function*() {
-    const connection = yield* GridscaleConnection
-    const config = yield* GridscaleConfig.GridscaleConfig
-    return makeWith((path, options) => connection.request("GET", path, options), config.polling)
-  }
-)
+export const make: Effect.Effect<
+  Service,
+  never,
+  GridscaleConfig.GridscaleConfig | HttpClient.HttpClient | GridscaleResponse.GridscaleResponse | Scope.Scope
+> = Effect.gen(function*() {
+  const config = yield* GridscaleConfig.GridscaleConfig
+  return onTransport(yield* Transport.make, config.polling)
+})
 
 /**
+ * The default poller: it sends its GETs through the client's transport (the rate budget, retries
+ * and timeouts the connection uses; built once per client) with the configured polling policy.
+ *
  * @since 0.1.0
  * @category Layers
  */
-export const layer: Layer.Layer<GridscalePolling, never, GridscaleConnection | GridscaleConfig.GridscaleConfig> = Layer
-  .effect(GridscalePolling, make)
+export const layer: Layer.Layer<GridscalePolling, never, GridscaleConfig.GridscaleConfig | HttpClient.HttpClient> =
+  Layer.effect(
+    GridscalePolling,
+    Effect.gen(function*() {
+      const config = yield* GridscaleConfig.GridscaleConfig
+      return onTransport(yield* Transport.Transport, config.polling)
+    })
+  ).pipe(Layer.provide(Transport.layer), Layer.provide(GridscaleResponse.layer))
 
 /**
  * Polls until the job is done, with the `GridscalePolling` in context.

@@ -180,16 +180,16 @@ describe("GridscalePolling", () => {
       expect(fake.seen[0].path).toBe("/requests/job-9")
     }))
 
-  it.effect("asyncRequest waits with the poller given to makeWith", () =>
+  it.effect("asyncRequest waits with the GridscalePolling of its layer", () =>
     Effect.gen(function*() {
       const fake = jobApi(0)
       const awaited: Array<string> = []
-      const connection = Layer.scoped(
-        GridscaleConnection.GridscaleConnection,
-        GridscaleConnection.makeWith({
-          polling: () => ({ awaitRequest: (id) => Effect.sync(() => (awaited.push(id), { status: "done" })) })
-        })
-      ).pipe(Layer.provide(Layer.mergeAll(fake.layer, FakeApi.config(), GridscaleResponse.layer)))
+      const poller = Layer.succeed(GridscalePolling.GridscalePolling, {
+        awaitRequest: (id) => Effect.sync(() => (awaited.push(id), { status: "done" }))
+      })
+      const connection = GridscaleConnection.layerWithoutDependencies.pipe(
+        Layer.provide(Layer.mergeAll(fake.layer, FakeApi.config(), GridscaleResponse.layer, poller))
+      )
       yield* GridscaleConnection.asyncRequest("POST", "/objects/storages", { body: {} }).pipe(
         Effect.provide(connection)
       )
