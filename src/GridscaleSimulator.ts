@@ -20,13 +20,13 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as Catalogue from "./internal/simulator/catalogue.js"
-import { Simulator } from "./internal/simulator/core.js"
+import { maxBodyBytes, Simulator } from "./internal/simulator/core.js"
 import type * as Types from "./internal/simulator/types.js"
 
 /**
  * Options of a simulator: seed, accepted credentials, job duration and failures, rate limit and
- * faults. Every field has a default (seed 1, any non-empty credentials, 500 ms jobs that succeed,
- * 210 requests per 60 s, no faults).
+ * faults. Every field has a default (a fresh random seed per run, so ids differ between runs; any
+ * non-empty credentials; 500 ms jobs that succeed; 210 requests per 60 s; no faults).
  *
  * @since 0.1.0
  * @category Models
@@ -129,7 +129,10 @@ export interface Service {
   readonly counters: Effect.Effect<Counters>
   /** Every object as the API would show it now (on effect's `Clock`). */
   readonly snapshot: Effect.Effect<StateSnapshot>
-  /** Back to the seeded catalogue and seed, with fresh counters, rate window and fault rules. */
+  /**
+   * Back to the seeded catalogue, with fresh counters, rate window and fault rules; the `seed`
+   * option's sequence starts again (without a seed option, a new random one is drawn).
+   */
   readonly reset: Effect.Effect<void>
   /** The job of the next matching write (any write when omitted) ends as `failed`. */
   readonly failNextJob: (match?: RequestMatch) => Effect.Effect<void>
@@ -169,28 +172,64 @@ const aborted = (request: HttpClientRequest.HttpClientRequest, signal: AbortSign
 
 const decoder = new TextDecoder()
 
+interface Body {
+  readonly text: string
+  /** Longer than the simulator accepts; not read to its end (the answer is 413). */
+  readonly tooLarge: boolean
+}
+
+const small = (text: string): Body => ({ text, tooLarge: false })
+
+/**
+ * A streamed body, read until it ends or passes the limit: an endless stream costs at most the
+ * limit, as on the loopback server.
+ */
+const readStream = (
+  request: HttpClientRequest.HttpClientRequest,
+  stream: Stream.Stream<Uint8Array, unknown>
+): Effect.Effect<Body, HttpClientError.RequestError> =>
+  stream.pipe(
+    Stream.runFoldWhile(
+      { bytes: 0, chunks: [] as Array<Uint8Array> },
+      (read) => read.bytes <= maxBodyBytes,
+      (read, chunk) => {
+        read.chunks.push(chunk)
+        return { bytes: read.bytes + chunk.length, chunks: read.chunks }
+      }
+    ),
+    Effect.map((read): Body => {
+      if (read.bytes > maxBodyBytes) return { text: "", tooLarge: true }
+      const all = new Uint8Array(read.bytes)
+      let offset = 0
+      for (const chunk of read.chunks) {
+        all.set(chunk, offset)
+        offset += chunk.length
+      }
+      return small(decoder.decode(all))
+    }),
+    Effect.mapError((cause) => new HttpClientError.RequestError({ request, reason: "Encode", cause }))
+  )
+
 /** The request body as text: the simulator reads JSON, as the API does. */
 const bodyText = (
   request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<string, HttpClientError.RequestError> => {
+): Effect.Effect<Body, HttpClientError.RequestError> => {
   const body = request.body
   switch (body._tag) {
     case "Empty":
-      return Effect.succeed("")
+      return Effect.succeed(small(""))
     case "Uint8Array":
-      return Effect.succeed(decoder.decode(body.body))
+      return Effect.succeed(small(decoder.decode(body.body)))
     case "Raw":
       return Effect.succeed(
-        typeof body.body === "string" ? body.body : body.body instanceof Uint8Array ? decoder.decode(body.body) : ""
+        small(
+          typeof body.body === "string" ? body.body : body.body instanceof Uint8Array ? decoder.decode(body.body) : ""
+        )
       )
     case "Stream":
-      return body.stream.pipe(
-        Stream.decodeText(),
-        Stream.mkString,
-        Effect.mapError((cause) => new HttpClientError.RequestError({ request, reason: "Encode", cause }))
-      )
+      return readStream(request, body.stream)
     case "FormData":
-      return Effect.succeed("")
+      return Effect.succeed(small(""))
   }
 }
 
@@ -229,14 +268,21 @@ const toResponse = (
 const makeClient = (simulator: Simulator): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
     Effect.gen(function*() {
-      const text = yield* bodyText(request)
+      const body = yield* bodyText(request)
       const contentType = contentTypeOf(request)
       const headers = contentType === undefined || request.headers["content-type"] !== undefined
         ? request.headers
         : { ...request.headers, "content-type": contentType }
       const now = yield* Clock.currentTimeMillis
       const outcome = simulator.handle(
-        { method: request.method, path: url.pathname, query: url.search, headers, bodyText: text },
+        {
+          method: request.method,
+          path: url.pathname,
+          query: url.search,
+          headers,
+          bodyText: body.text,
+          bodyTooLarge: body.tooLarge
+        },
         now
       )
       switch (outcome.delivery._tag) {

@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
-import { Simulator } from "./internal/simulator/core.js"
+import { maxBodyBytes, Simulator } from "./internal/simulator/core.js"
 import type * as Types from "./internal/simulator/types.js"
 
 /**
@@ -55,13 +55,56 @@ export interface Handle {
   readonly close: () => Promise<void>
 }
 
-const readBody = (request: Http.IncomingMessage): Promise<string> =>
+interface ReadBody {
+  readonly text: string
+  /** Over the limit: reading stopped there, nothing more is kept. */
+  readonly tooLarge: boolean
+}
+
+/**
+ * Reads a request body up to `maxBodyBytes`. A body announced or found to be larger is not read
+ * further, so memory stays bounded whatever a client sends.
+ */
+const readBody = (request: Http.IncomingMessage): Promise<ReadBody> =>
   new Promise((resolve, reject) => {
+    const declared = Number(request.headers["content-length"])
+    if (Number.isFinite(declared) && declared > maxBodyBytes) return resolve({ text: "", tooLarge: true })
     const chunks: Array<Buffer> = []
-    request.on("data", (chunk: Buffer) => chunks.push(chunk))
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")))
+    let bytes = 0
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length
+      if (bytes <= maxBodyBytes) return void chunks.push(chunk)
+      request.off("data", onData)
+      request.pause()
+      chunks.length = 0
+      resolve({ text: "", tooLarge: true })
+    }
+    request.on("data", onData)
+    request.on("end", () => resolve({ text: Buffer.concat(chunks).toString("utf8"), tooLarge: false }))
     request.on("error", reject)
   })
+
+/**
+ * The path and query of a request target. Origin form (`/objects/servers?x`) and absolute form
+ * (`http://host/objects/servers`, which HTTP/1.1 servers must accept) are read; anything else, or
+ * an absolute form that is not a valid URL (a port of 99999, say), is `undefined`: a 400.
+ */
+export const parseTarget = (
+  target: string | undefined
+): { readonly path: string; readonly query: string } | undefined => {
+  if (target === undefined || target.length === 0) return undefined
+  if (target.startsWith("/")) {
+    const at = target.indexOf("?")
+    return at < 0 ? { path: target, query: "" } : { path: target.slice(0, at), query: target.slice(at) }
+  }
+  if (!/^https?:\/\//i.test(target)) return undefined
+  try {
+    const url = new URL(target)
+    return { path: url.pathname, query: url.search }
+  } catch {
+    return undefined
+  }
+}
 
 const flatHeaders = (headers: Http.IncomingHttpHeaders): Record<string, string | undefined> => {
   const out: Record<string, string | undefined> = {}
@@ -111,6 +154,23 @@ const deliver = (
   }
 }
 
+/**
+ * After a body over the limit: the reply says the connection closes, the rest of the body is
+ * discarded unread while the reply goes out, and the socket closes once it has (closing at once
+ * with unread bytes pending would reset the connection and could lose the reply).
+ */
+const closeAfter = (request: Http.IncomingMessage, response: Http.ServerResponse): void => {
+  response.setHeader("connection", "close")
+  request.resume()
+  response.once("finish", () => {
+    const socket = request.socket
+    socket.end()
+    const timer = setTimeout(() => socket.destroy(), 1000)
+    timer.unref()
+    socket.once("close", () => clearTimeout(timer))
+  })
+}
+
 const logLine = (method: string, path: string, outcome: Types.SimOutcome): string => {
   const status = outcome.delivery._tag === "Reset" || outcome.delivery._tag === "Refused"
     ? "reset"
@@ -129,20 +189,37 @@ export const start = (options: ServerOptions = {}): Promise<Handle> => {
   const { host = "127.0.0.1", log, port = 0, ...simulatorOptions } = options
   const simulator = new Simulator(simulatorOptions)
   const pending = new Set<NodeJS.Timeout>()
+  const answer = (request: Http.IncomingMessage, response: Http.ServerResponse, body: ReadBody): void => {
+    const method = request.method ?? "GET"
+    const target = parseTarget(request.url)
+    const outcome = target === undefined
+      ? simulator.refuse(400, "The request target is not a path or an http URL.", Date.now())
+      : simulator.handle(
+        {
+          method,
+          path: target.path,
+          query: target.query,
+          headers: flatHeaders(request.headers),
+          bodyText: body.text,
+          bodyTooLarge: body.tooLarge
+        },
+        Date.now()
+      )
+    log?.(logLine(method, target?.path ?? "(bad target)", outcome))
+    if (body.tooLarge) closeAfter(request, response)
+    deliver(request, response, outcome, pending)
+  }
   const server = Http.createServer((request, response) => {
     readBody(request).then(
-      (bodyText) => {
-        const url = new URL(request.url ?? "/", "http://simulator")
-        const method = request.method ?? "GET"
-        const outcome = simulator.handle(
-          { method, path: url.pathname, query: url.search, headers: flatHeaders(request.headers), bodyText },
-          Date.now()
-        )
-        log?.(logLine(method, url.pathname, outcome))
-        deliver(request, response, outcome, pending)
-      },
+      (body) => answer(request, response, body),
       () => request.socket.destroy()
-    )
+    ).catch(() => {
+      // A bug here must not end the process that embeds the server (a test run): answer 500.
+      if (!response.headersSent) {
+        response.writeHead(500, { "content-type": "application/json" })
+        response.end(JSON.stringify({ title: "Internal Server Error", description: "The simulator failed." }))
+      } else request.socket.destroy()
+    })
   })
   return new Promise((resolve, reject) => {
     server.once("error", reject)

@@ -6,16 +6,30 @@ import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 
+interface Started {
+  readonly firstLine: string
+  readonly lines: Array<string>
+  readonly child: ChildProcess
+  /** Resolves once the script has printed `count` lines in all. */
+  readonly linesAtLeast: (count: number) => Effect.Effect<Array<string>>
+}
+
 /** Starts `scripts/simulator.ts`, resolving with its first line and the process; killed with the scope. */
 const startScript = (args: ReadonlyArray<string>, env: Record<string, string>) =>
   Effect.acquireRelease(
-    Effect.async<{ readonly firstLine: string; readonly lines: Array<string>; readonly child: ChildProcess }>(
+    Effect.async<Started>(
       (resume) => {
         const child = spawn("node_modules/.bin/tsx", ["scripts/simulator.ts", ...args], {
           cwd: root,
           env: { ...process.env, ...env }
         })
         const lines: Array<string> = []
+        const waiting: Array<{ readonly count: number; readonly wake: () => void }> = []
+        const linesAtLeast = (count: number) =>
+          Effect.async<Array<string>>((wake) => {
+            if (lines.length >= count) return wake(Effect.succeed(lines))
+            waiting.push({ count, wake: () => wake(Effect.succeed(lines)) })
+          })
         let buffer = ""
         child.stdout.on("data", (chunk: Buffer) => {
           buffer += chunk.toString("utf8")
@@ -23,7 +37,11 @@ const startScript = (args: ReadonlyArray<string>, env: Record<string, string>) =
           buffer = parts.pop() ?? ""
           for (const line of parts) {
             lines.push(line)
-            if (lines.length === 1) resume(Effect.succeed({ firstLine: line, lines, child }))
+            if (lines.length === 1) resume(Effect.succeed({ firstLine: line, lines, child, linesAtLeast }))
+          }
+          for (const waiter of waiting.filter((w) => lines.length >= w.count)) {
+            waiting.splice(waiting.indexOf(waiter), 1)
+            waiter.wake()
           }
         })
         return Effect.sync(() => child.kill())
@@ -38,7 +56,7 @@ describe("npm run simulator", () => {
     () =>
       Effect.scoped(Effect.gen(function*() {
         const token = "script-secret-token"
-        const { firstLine, lines } = yield* startScript(["--port", "0", "--job-ms", "0"], {
+        const { firstLine, linesAtLeast } = yield* startScript(["--port", "0", "--job-ms", "0"], {
           GRIDSCALE_UUID: "script-user",
           GRIDSCALE_TOKEN: token
         })
@@ -51,8 +69,8 @@ describe("npm run simulator", () => {
           fetch(`${url}/objects/locations`, { headers: { ...headers, "X-Auth-Token": "other" } })
         )
         expect(wrong.status).toBe(401)
-        // The log lines arrive asynchronously.
-        for (let i = 0; i < 50 && lines.length < 3; i++) yield* Effect.sleep("20 millis")
+        // The log lines arrive asynchronously: wait for them (the test's timeout bounds the wait).
+        const lines = yield* linesAtLeast(3)
         expect(lines.slice(1)).toEqual([
           expect.stringMatching(/^GET \/objects\/locations\/ 200 [0-9a-f-]{36}$/),
           expect.stringMatching(/^GET \/objects\/locations 401 [0-9a-f-]{36}$/)

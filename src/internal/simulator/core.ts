@@ -1,6 +1,6 @@
 import { FaultPlan, matches, normalizePath } from "./faults.js"
 import type { Fault } from "./faults.js"
-import { Refusal, titles } from "./input.js"
+import { dict, Refusal, titles } from "./input.js"
 import * as Model from "./model.js"
 import type { Family, Job } from "./model.js"
 import type { Random } from "./prng.js"
@@ -26,6 +26,8 @@ import { faultsBeforeApply } from "./types.js"
 export const defaultJobMillis = 500
 export const defaultRateLimit = 210
 export const defaultRateWindowMillis = 60_000
+/** The largest request body accepted, in bytes (413 above it): no request of the API comes close. */
+export const maxBodyBytes = 1_048_576
 
 interface MutableCounters {
   requests: number
@@ -38,15 +40,17 @@ interface MutableCounters {
   created: Record<string, Record<string, number>>
 }
 
+// Counters are keyed by what clients send (names, methods): objects without a prototype, so that
+// a name such as `__proto__` is counted like any other.
 const emptyCounters = (): MutableCounters => ({
   requests: 0,
-  byMethod: {},
-  byStatus: {},
+  byMethod: dict(),
+  byStatus: dict(),
   rateLimited: 0,
-  faults: {},
+  faults: dict(),
   faultLog: [],
   writesApplied: 0,
-  created: {}
+  created: dict()
 })
 
 const bump = (record: Record<string, number>, key: string): void => {
@@ -59,6 +63,9 @@ interface Window {
 }
 
 const normal: Delivery = { _tag: "Normal" }
+
+/** A seed from the platform's random source (Web Crypto: in Node and in browsers). */
+const randomSeed = (): number => globalThis.crypto.getRandomValues(new Uint32Array(1))[0]!
 
 const jobDurationOf = (options: SimulatorOptions, job: JobInfo): number => {
   const setting = options.jobDuration
@@ -87,9 +94,13 @@ export class Simulator {
     this.reset()
   }
 
-  /** Back to the seeded catalogue, fresh counters, the configured fault rules and seed. */
+  /**
+   * Back to the seeded catalogue, fresh counters and the configured fault rules. With a `seed`
+   * option every run replays the same ids and draws; without one each reset draws a new seed, so
+   * ids differ between runs and a test cannot come to depend on one by accident.
+   */
   reset(): void {
-    const seed = this.options.seed ?? 1
+    const seed = this.options.seed ?? randomSeed()
     this.ids = makeRandom(seed)
     this.jobRandom = makeRandom(seed ^ 0x5bd1e995)
     this.faultPlan = new FaultPlan(this.options.faults ?? {}, makeRandom(seed ^ 0x27d4eb2f))
@@ -115,7 +126,8 @@ export class Simulator {
   counters(): Counters {
     const c = this.count
     const created: Record<string, Record<string, number>> = {}
-    for (const [family, names] of Object.entries(c.created)) created[family] = { ...names }
+    // Spreading defines own properties, so a `__proto__` key stays a key in the copies.
+    for (const family of Object.keys(c.created)) created[family] = { ...c.created[family] }
     return {
       requests: c.requests,
       byMethod: { ...c.byMethod },
@@ -162,6 +174,17 @@ export class Simulator {
     return this.faultAfterApply(requestId, fault, reply)
   }
 
+  /**
+   * Answers a request that cannot be read as one (a malformed target, say) with an error reply;
+   * it is counted, spends nothing of the rate limit and touches no state.
+   */
+  refuse(status: number, description: string, now: number): SimOutcome {
+    const requestId = uuid(this.ids)
+    this.count.requests++
+    Model.settle(this.state, now)
+    return this.finish(requestId, errorReply(refusal(status, description), requestId, {}), normal)
+  }
+
   // -------------------------------------------------------------------------------------------
 
   private takeRate(now: number): { readonly spent: boolean; readonly headers: Record<string, string> } {
@@ -195,6 +218,9 @@ export class Simulator {
     headers: Record<string, string>,
     now: number
   ): SimReply {
+    if (request.bodyTooLarge === true || tooLarge(request.bodyText)) {
+      return errorReply(refusal(413, `The request body is larger than ${maxBodyBytes} bytes.`), requestId, headers)
+    }
     const userId = request.headers["x-auth-userid"] ?? ""
     if (!this.authorized(userId, request.headers["x-auth-token"] ?? "")) {
       return jsonReply(401, requestId, headers, { message: "The user id or the API token is not valid." })
@@ -276,7 +302,7 @@ export class Simulator {
   }
 
   private countCreated(family: Family, name: string): void {
-    const names = this.count.created[family] ?? {}
+    const names = this.count.created[family] ?? dict<number>()
     bump(names, name)
     this.count.created[family] = names
   }
@@ -343,6 +369,12 @@ export class Simulator {
     return { requestId, reply, delivery }
   }
 }
+
+const encoder = new TextEncoder()
+
+/** Whether a body is over the limit in UTF-8 bytes (encoded only when its length leaves a doubt). */
+const tooLarge = (text: string): boolean =>
+  text.length > maxBodyBytes || (text.length * 3 > maxBodyBytes && encoder.encode(text).length > maxBodyBytes)
 
 const refusal = (status: number, description: string): Refusal =>
   new Refusal(status, titles[status] ?? "Error", description)

@@ -6,13 +6,37 @@ export class Refusal {
   constructor(readonly status: number, readonly title: string, readonly description: string) {}
 }
 
-export const titles = statusText
+/** The shared reason phrases, plus the one only the simulator sends (a body over its limit). */
+export const titles: Readonly<Record<number, string>> = { ...statusText, 413: "Payload Too Large" }
 
 export const refuse = (status: number, description: string): never => {
   throw new Refusal(status, titles[status] ?? "Error", description)
 }
 
 export type Body = Record<string, unknown>
+
+/**
+ * An object without a prototype: a key such as `__proto__` or `constructor` is an own data
+ * property like any other and can never change what a lookup finds.
+ */
+export const dict = <A>(): Record<string, A> => Object.create(null) as Record<string, A>
+
+/** Bodies nested deeper than this are refused: no request body of the API comes close. */
+const maxDepth = 32
+
+/**
+ * A parsed JSON value rebuilt from objects without a prototype. `JSON.parse` keeps a
+ * `"__proto__"` key as an own property, but copying it into a plain object with `obj[key] = v`
+ * would replace that object's prototype; here every key stays data.
+ */
+const asData = (value: unknown, depth: number): unknown => {
+  if (typeof value !== "object" || value === null) return value
+  if (depth > maxDepth) return refuse(400, `The request body is nested deeper than ${maxDepth} levels.`)
+  if (Array.isArray(value)) return value.map((item) => asData(item, depth + 1))
+  const out = dict<unknown>()
+  for (const key of Object.keys(value)) out[key] = asData((value as Body)[key], depth + 1)
+  return out
+}
 
 /** Parses a JSON object body; a `null` field counts as absent, as the API treats it. */
 export const parseBody = (text: string): Body => {
@@ -26,12 +50,16 @@ export const parseBody = (text: string): Body => {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return refuse(400, "The request body must be a JSON object.")
   }
-  return withoutNulls(value as Body)
+  return withoutNulls(asData(value, 0) as Body)
 }
 
+/** The fields that are not `null`, in an object without a prototype. */
 export const withoutNulls = (body: Body): Body => {
-  const out: Body = {}
-  for (const [key, value] of Object.entries(body)) if (value !== null && value !== undefined) out[key] = value
+  const out = dict<unknown>()
+  for (const key of Object.keys(body)) {
+    const value = body[key]
+    if (value !== null && value !== undefined) out[key] = value
+  }
   return out
 }
 

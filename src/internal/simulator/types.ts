@@ -7,6 +7,8 @@ export interface SimRequest {
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string | undefined>>
   readonly bodyText: string
+  /** The body was longer than the limit and was not read to its end: the answer is 413. */
+  readonly bodyTooLarge?: boolean
 }
 
 /** A reply ready to send. `bodyText` is empty for a 204. */
@@ -116,7 +118,11 @@ export type RateLimitOptions = false | { readonly limit?: number; readonly windo
 
 /** Options of a simulator. Every field has a default. */
 export interface SimulatorOptions {
-  /** Seed of every random choice: ids, addresses, fault draws, job failures (default 1). */
+  /**
+   * Seed of every random choice: ids, request ids, MAC addresses, fault draws, job failures. The
+   * same seed replays the same run; without one each run (and each reset) draws its own, so ids
+   * differ between runs. The catalogue's ids are fixed either way.
+   */
   readonly seed?: number
   /** The only accepted credentials; when omitted any non-empty user id and token pass. */
   readonly credentials?: { readonly userId: string; readonly token: string }
