@@ -47,6 +47,13 @@ export * as GridscaleResponse from "./GridscaleResponse.js"
 export * as GridscaleSimulator from "./GridscaleSimulator.js"
 
 /**
+ * Test helpers: the whole client on the in-memory simulator, and running a program under `TestClock`.
+ *
+ * @since 0.1.0
+ */
+export * as GridscaleTest from "./GridscaleTest.js"
+
+/**
  * The driver: typed operations per resource family, and `Gridscale.layer`, the whole live client.
  *
  * @since 0.1.0
