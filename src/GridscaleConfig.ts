@@ -21,9 +21,12 @@ import { isHeaderSafe } from "./internal/input.js"
  * @category Models
  */
 export interface RetryPolicy {
-  /** Retries after the first attempt. Default 5. */
+  /** Retries after the first attempt; 0 turns retries off. Default 5. */
   readonly maxRetries: number
-  /** No retry starts later than this after the first attempt. Default 2 minutes. */
+  /**
+   * No retry starts later than this after the first attempt; when the API asks for a longer wait,
+   * the call fails at once with the error's `retryAt`. Default 2 minutes.
+   */
   readonly maxElapsed: Duration.Duration
   /** The first backoff delay, doubled each retry and jittered. Default 250 ms. */
   readonly baseDelay: Duration.Duration
@@ -182,6 +185,7 @@ export const defaultRate: RateBudget = {
 }
 
 const userIdPattern = /^[A-Za-z0-9-]{1,64}$/
+const printableAscii = /^[\x20-\x7e]+$/
 const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]", "::1"])
 
 const invalid = (key: string, message: string) => ConfigError.InvalidData([key], message)
@@ -199,6 +203,10 @@ const checkToken = (token: Redacted.Redacted<string>) => {
   const value = Redacted.value(token)
   if (value.length === 0) return Effect.fail(invalid("token", "the API token is empty"))
   if (!isHeaderSafe(value)) return Effect.fail(invalid("token", "the API token contains control characters"))
+  // A header carries bytes, not text: a token with other characters would fail every request.
+  if (!printableAscii.test(value)) {
+    return Effect.fail(invalid("token", "the API token must be printable ASCII (as the panel shows it)"))
+  }
   return Effect.succeed(token)
 }
 
@@ -242,9 +250,13 @@ const durations = <A>(key: string, defaults: A, given: Partial<OptionsOf<A>> | u
     if (Duration.isDuration(fallback)) {
       return Effect.map(positiveDuration(`${key}.${name}`, value as Duration.DurationInput), (d) => [name, d] as const)
     }
-    return typeof value === "number" && value > 0 && !Number.isNaN(value)
+    // Retries may be turned off; every other number must be positive.
+    const least = name === "maxRetries" ? 0 : Number.MIN_VALUE
+    return typeof value === "number" && value >= least && !Number.isNaN(value)
       ? Effect.succeed([name, value] as const)
-      : Effect.fail(invalid(`${key}.${name}`, `${key}.${name} must be a positive number`))
+      : Effect.fail(
+        invalid(`${key}.${name}`, `${key}.${name} must be a ${least === 0 ? "non-negative" : "positive"} number`)
+      )
   }).pipe(Effect.map((entries) => Object.fromEntries(entries) as A))
 
 /**
@@ -311,6 +323,26 @@ export const layerConfig = (
         userId,
         token,
         apiUrl: Option.getOrElse(apiUrl, () => options?.apiUrl ?? defaultApiUrl)
-      })
+      }).pipe(Effect.mapError((error) => namedAfterEnvironment(error, Option.isSome(apiUrl))))
     })
   )
+
+/** The variables `layerConfig` reads, by the option each one fills. */
+const environmentNames: Readonly<Record<string, string>> = {
+  userId: "GRIDSCALE_UUID",
+  token: "GRIDSCALE_TOKEN",
+  apiUrl: "GRIDSCALE_URL"
+}
+
+/** A setting read from the environment is named as the user wrote it: `GRIDSCALE_TOKEN`, not `token`. */
+const namedAfterEnvironment = (error: ConfigError.ConfigError, urlFromEnvironment: boolean) => {
+  if (error._op !== "InvalidData" || error.path.length !== 1) return error
+  const [key] = error.path
+  const name = key === "apiUrl" && !urlFromEnvironment ? undefined : environmentNames[key!]
+  if (name === undefined) return error
+  const message = error.message.replace(
+    /^the API URL|^the API token|^the user UUID/,
+    (what) => `${name} (${what.slice(4)})`
+  )
+  return ConfigError.InvalidData([name], message)
+}
