@@ -1,59 +1,114 @@
 /**
- * Figure 6 of `npm run bench`: a fresh `node` process imports the built package (compiled once
- * into node_modules/.cache, so a stale `dist/` is never measured) and builds the live layer.
+ * Figure 4 of `npm run bench`: what a new process pays.
+ *
+ * - The `gridscale` CLI as installed (`packages/cli/dist/bin.js`): one `locations list` against
+ *   the loopback simulator, timed from spawning `node` to its exit.
+ * - The root entry (`dist/index.js`): a new `node` imports the `effect` and `@effect/platform`
+ *   barrels, or the barrels and then the root entry; the two alternate, and the figure is what
+ *   the root entry adds (median of the pairs' differences), timed inside the process.
+ *
+ * What is measured is what users run: `dist/` when it is newer than every source; otherwise the
+ * bench first runs `npm run build` (not timed) and says so.
  */
-import { execFileSync } from "node:child_process"
-import { mkdirSync } from "node:fs"
+import { execFile, execFileSync } from "node:child_process"
+import { existsSync, readdirSync, statSync } from "node:fs"
+import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { summarize, type Summary } from "./lib.js"
+import { credentials, summarize, type Summary } from "./lib.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
-const outDir = fileURLToPath(new URL("../node_modules/.cache/effect-gridscale-bench/dist", import.meta.url))
+export const cliBin = join(root, "packages/cli/dist/bin.js")
+export const rootEntry = join(root, "dist/index.js")
 
-const script = (entry: string) => `
+const newest = (dir: string, pattern: RegExp): number => {
+  if (!existsSync(dir)) return 0
+  let latest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) latest = Math.max(latest, newest(path, pattern))
+    else if (pattern.test(entry.name)) latest = Math.max(latest, statSync(path).mtimeMs)
+  }
+  return latest
+}
+
+const mtime = (path: string) => (existsSync(path) ? statSync(path).mtimeMs : 0)
+
+/** Whether the built root entry and CLI are at least as new as their sources. */
+export const builtIsFresh = (): { fresh: boolean; why: string } => {
+  const sources = Math.max(newest(join(root, "src"), /\.ts$/), newest(join(root, "packages/cli/src"), /\.ts$/))
+  if (!existsSync(rootEntry)) return { fresh: false, why: "dist/index.js is missing" }
+  if (!existsSync(cliBin)) return { fresh: false, why: "packages/cli/dist/bin.js is missing" }
+  if (mtime(rootEntry) < newest(join(root, "src"), /\.ts$/)) return { fresh: false, why: "dist/ is older than src/" }
+  if (mtime(cliBin) < sources) return { fresh: false, why: "the CLI's dist/ is older than its sources" }
+  return { fresh: true, why: "" }
+}
+
+/** Runs `npm run build`; the time it took, in ms. Throws with the build's output if it fails. */
+export const build = (): number => {
+  const t0 = performance.now()
+  try {
+    execFileSync("npm", ["run", "build"], { cwd: root, stdio: "pipe", encoding: "utf8", timeout: 300_000 })
+  } catch (error: any) {
+    throw new Error(`npm run build failed:\n${String(error.stdout ?? "")}${String(error.stderr ?? "")}`)
+  }
+  return performance.now() - t0
+}
+
+const run = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
+  new Promise<{ ms: number; stdout: string }>((resolve, reject) => {
+    const t0 = performance.now()
+    execFile(
+      process.execPath,
+      [...args],
+      { cwd: root, env, timeout: 30_000, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        const ms = performance.now() - t0
+        if (error) reject(new Error(`${args.join(" ")}: ${error.message}\n${stderr}`))
+        else resolve({ ms, stdout })
+      }
+    )
+  })
+
+/** `gridscale locations list` against `apiUrl`, `samples` times after one untimed run. */
+export const cliColdStart = async (apiUrl: string, samples: number): Promise<{ ms: Summary; output: string }> => {
+  const env = {
+    ...process.env,
+    GRIDSCALE_URL: apiUrl,
+    GRIDSCALE_UUID: credentials.userId,
+    GRIDSCALE_TOKEN: credentials.token,
+    NO_COLOR: "1"
+  }
+  const first = await run([cliBin, "locations", "list"], env)
+  const times: Array<number> = []
+  for (let i = 0; i < samples; i++) times.push((await run([cliBin, "locations", "list"], env)).ms)
+  return { ms: summarize(times), output: first.stdout }
+}
+
+const importScript = (withRoot: boolean) => `
 const t0 = performance.now()
-const { Gridscale, GridscaleConfig } = await import(${JSON.stringify(entry)})
-const FetchHttpClient = await import("@effect/platform/FetchHttpClient")
-const Effect = await import("effect/Effect")
-const Layer = await import("effect/Layer")
-const t1 = performance.now()
-const live = Gridscale.layer.pipe(
-  Layer.provide(GridscaleConfig.layer({ userId: "bench-user", token: "bench-token" })),
-  Layer.provide(FetchHttpClient.layer)
-)
-await Effect.runPromise(Effect.scoped(Effect.flatMap(Layer.build(live), (context) => Effect.succeed(context))))
-const t2 = performance.now()
-console.log(JSON.stringify({ importMs: t1 - t0, buildMs: t2 - t1, totalMs: t2 }))
+await import("effect")
+await import("@effect/platform")
+${withRoot ? `await import(${JSON.stringify(pathToFileURL(rootEntry).href)})` : ""}
+console.log(performance.now() - t0)
 `
 
-export const coldStart = (samples: number): { importMs: Summary; buildMs: Summary; totalMs: Summary } => {
-  mkdirSync(outDir, { recursive: true })
-  execFileSync(process.execPath, [
-    fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url)),
-    "-p",
-    "tsconfig.build.json",
-    "--outDir",
-    outDir,
-    "--declaration",
-    "false",
-    "--declarationMap",
-    "false",
-    "--sourceMap",
-    "false"
-  ], { cwd: root, stdio: "inherit" })
-  const entry = pathToFileURL(`${outDir}/index.js`).href
-  const runs: Array<{ importMs: number; buildMs: number; totalMs: number }> = []
-  for (let i = 0; i < samples; i++) {
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script(entry)], {
-      cwd: root,
-      timeout: 30_000,
-      encoding: "utf8"
-    })
-    runs.push(JSON.parse(out.trim().split("\n").at(-1)!))
+/** The barrels alone and the barrels plus the root entry, alternating, `pairs` times. */
+export const importCost = async (pairs: number) => {
+  const barrels: Array<number> = []
+  const withRoot: Array<number> = []
+  const args = (r: boolean) => ["--input-type=module", "-e", importScript(r)]
+  // One untimed run of each: the files in the page cache, as for every later run.
+  await run(args(true), process.env)
+  for (let i = 0; i < pairs; i++) {
+    const order = i % 2 === 0 ? [false, true] : [true, false]
+    for (const r of order) {
+      const { stdout } = await run(args(r), process.env)
+      ;(r ? withRoot : barrels).push(Number(stdout.trim().split("\n").at(-1)))
+    }
   }
   return {
-    importMs: summarize(runs.map((r) => r.importMs)),
-    buildMs: summarize(runs.map((r) => r.buildMs)),
-    totalMs: summarize(runs.map((r) => r.totalMs))
+    barrels: summarize(barrels),
+    withRoot: summarize(withRoot),
+    added: summarize(withRoot.map((w, i) => w - barrels[i]))
   }
 }

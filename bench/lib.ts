@@ -16,6 +16,13 @@ export const credentials = { userId: "bench-user", token: "bench-token" }
 
 /** Every child process started by the bench, killed when it exits however it exits. */
 const children = new Set<ChildProcess>()
+
+/** Kills `child` when the bench exits, if it is still running then. */
+export const track = (child: ChildProcess): ChildProcess => {
+  children.add(child)
+  child.once("exit", () => children.delete(child))
+  return child
+}
 const killAll = () => {
   for (const child of children) child.kill("SIGKILL")
 }
@@ -36,9 +43,7 @@ export const forkTs = (relative: string, args: ReadonlyArray<string>): ChildProc
     execArgv: ["--import", "tsx", ...profileArgs],
     stdio: ["ignore", "inherit", "inherit", "ipc"]
   })
-  children.add(child)
-  child.once("exit", () => children.delete(child))
-  return child
+  return track(child)
 }
 
 /**
@@ -64,12 +69,94 @@ export const bundle = async (relative: string): Promise<string> => {
 }
 
 /** Forks a plain JavaScript file, with an IPC channel. */
-export const forkJs = (file: string, args: ReadonlyArray<string>): ChildProcess => {
-  const child = fork(file, [...args], { execArgv: profileArgs, stdio: ["ignore", "inherit", "inherit", "ipc"] })
-  children.add(child)
-  child.once("exit", () => children.delete(child))
-  return child
+export const forkJs = (
+  file: string,
+  args: ReadonlyArray<string>,
+  options: { readonly execArgv?: ReadonlyArray<string> } = {}
+): ChildProcess =>
+  track(
+    fork(file, [...args], {
+      execArgv: [...(options.execArgv ?? []), ...profileArgs],
+      stdio: ["ignore", "inherit", "inherit", "ipc"]
+    })
+  )
+
+/**
+ * A child that answers `{ id, ...message }` over IPC with `{ id, value }` or `{ id, error }`.
+ * `call` rejects when the answer does not come within `timeoutMs`, or the child exits first.
+ */
+export interface Peer {
+  readonly call: <A = unknown>(message: Record<string, unknown>, timeoutMs?: number) => Promise<A>
+  readonly close: () => Promise<void>
+  readonly child: ChildProcess
 }
+
+/** Waits for a forked child's first message (`{ type: "ready", ... }`) and wraps it as a `Peer`. */
+export const peer = (child: ChildProcess, name: string, startMs = 30_000): Promise<{ peer: Peer; ready: any }> =>
+  new Promise((resolve, reject) => {
+    let nextId = 0
+    const waiting = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>()
+    let exited: Error | undefined
+    child.once("exit", (code, signal) => {
+      exited = new Error(`${name} exited (${signal ?? code})`)
+      for (const w of waiting.values()) w.reject(exited)
+      waiting.clear()
+      reject(exited)
+    })
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${startMs / 1000} s`)), startMs)
+    const call = <A>(message: Record<string, unknown>, timeoutMs = 120_000) =>
+      new Promise<A>((res, rej) => {
+        if (exited !== undefined) return rej(exited)
+        const id = ++nextId
+        const timer = setTimeout(() => {
+          waiting.delete(id)
+          rej(new Timeout(`${name}: no answer to ${String(message.type)} within ${timeoutMs / 1000} s`))
+        }, timeoutMs)
+        waiting.set(id, {
+          resolve: (value) => {
+            clearTimeout(timer)
+            res(value)
+          },
+          reject: (error) => {
+            clearTimeout(timer)
+            rej(error)
+          }
+        })
+        child.send({ ...message, id }, (error) => error && rej(error))
+      })
+    child.on("message", (message: any) => {
+      if (message?.type === "ready") {
+        clearTimeout(timer)
+        resolve({
+          ready: message,
+          peer: {
+            child,
+            call,
+            close: () =>
+              new Promise<void>((res) => {
+                if (child.exitCode !== null || child.signalCode !== null) return res()
+                const kill = setTimeout(() => child.kill("SIGKILL"), 2_000)
+                child.once("exit", () => {
+                  clearTimeout(kill)
+                  res()
+                })
+                if (child.connected) child.disconnect()
+                else child.kill()
+              })
+          }
+        })
+        return
+      }
+      const w = waiting.get(message?.id)
+      if (w === undefined) return
+      waiting.delete(message.id)
+      if (message.error !== undefined) w.reject(new Error(`${name}: ${message.error}`))
+      else w.resolve(message.value)
+    })
+  })
+
+/** A child that did not answer in time: measured behaviour (a stall), not a crash. */
+export class Timeout extends Error {}
 
 export interface JobRecord {
   readonly createdAt: number
@@ -89,7 +176,12 @@ export interface SimulatorProcess {
 }
 
 /** Starts the loopback simulator in a child process; rate limited only when asked. */
-export const startSimulator = (options: { readonly rateLimit?: boolean; readonly seed?: number } = {}) =>
+export const startSimulator = (
+  options: {
+    readonly rateLimit?: boolean | { readonly limit: number; readonly windowMillis?: number }
+    readonly seed?: number
+  } = {}
+) =>
   new Promise<SimulatorProcess>((resolve, reject) => {
     const child = forkTs("./server.ts", [
       JSON.stringify({ rateLimit: options.rateLimit ?? false, seed: options.seed ?? 1 })
@@ -134,7 +226,10 @@ export const startSimulator = (options: { readonly rateLimit?: boolean; readonly
 
 export type HttpKind = "undici" | "fetch"
 
-/** The whole live client on loopback; the rate ceiling unlimited unless `defaultRate`. */
+/**
+ * The whole live client on loopback, for the synthetic figures and tools: the rate ceiling
+ * unlimited unless `defaultRate`.
+ */
 export const clientRuntime = (
   url: string,
   http: HttpKind,

@@ -1,7 +1,8 @@
 /**
- * Figure 5 of `npm run bench`, in its own process so its resident set size is the client's alone:
- * `singles` creates one after another, then `count` concurrent `storages.create` through one layer.
- * Sends its result to the parent over IPC. Arguments: the simulator's URL, count, singles.
+ * Figure 3 of `npm run bench`, in its own process so its resident set size is the client's alone:
+ * `singles` creates one after another, then `count` concurrent `storages.create` through one layer,
+ * on the default configuration (the rate budget as users get it). Sends its result to the parent
+ * over IPC. Arguments: the simulator's URL, count, singles.
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -25,7 +26,7 @@ const sampleRss = () => {
 }
 
 const main = async () => {
-  const runtime = clientRuntime(url, "undici")
+  const runtime = clientRuntime(url, "undici", { defaultRate: true })
   const gridscale = await runtime.runPromise(Gridscale.Gridscale)
   const create = (name: string) =>
     Effect.timed(gridscale.storages.create({ name, capacity: 10, location_uuid: locationId }))

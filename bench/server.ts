@@ -14,7 +14,8 @@ import * as Server from "../src/GridscaleSimulatorServer.js"
 import type { JobInfo } from "../src/internal/simulator/types.js"
 
 interface Options {
-  readonly rateLimit: boolean
+  /** `true`: the API's 210 per 60 s; an object: another limit per window. */
+  readonly rateLimit: boolean | { readonly limit: number; readonly windowMillis?: number }
   readonly seed: number
 }
 
@@ -57,7 +58,9 @@ const handle = await Server.start({
   port: 0,
   seed: options.seed,
   jobDuration,
-  ...(options.rateLimit ? {} : { rateLimit: false as const }),
+  ...(options.rateLimit === false ? { rateLimit: false as const } : options.rateLimit === true ? {} : {
+    rateLimit: options.rateLimit
+  }),
   log
 })
 
