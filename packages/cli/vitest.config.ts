@@ -1,16 +1,7 @@
-import * as Path from "node:path"
 import { defineConfig } from "vitest/config"
 
-const src = Path.resolve(import.meta.dirname, "../../src")
-
 export default defineConfig({
-  resolve: {
-    // The tests read the library from source, as its own tests do; the CLI under test is the built one.
-    alias: [{ find: /^effect-gridscale\/(.*)$/, replacement: `${src}/$1.ts` }, {
-      find: /^effect-gridscale$/,
-      replacement: `${src}/index.ts`
-    }]
-  },
+  // No aliases: the CLI's sources run against the built library (`npm run build` first), as users get it.
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,

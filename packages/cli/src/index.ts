@@ -3,5 +3,5 @@
  *
  * @since 0.1.0
  */
-export { command, run, version } from "./Cli.js"
+export { commandTree, run, type RunOptions, version } from "./Cli.js"
 export { exitCodeOf, exitCodes } from "./exitCodes.js"

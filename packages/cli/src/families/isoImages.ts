@@ -1,0 +1,29 @@
+/**
+ * `gridscale iso-images`: bootable images to insert in servers.
+ */
+import * as IsoImage from "effect-gridscale/IsoImage"
+import { deleteVerb, type Family, getVerb, listVerb, type Verb } from "../commands.js"
+import { field } from "../output.js"
+
+/** ISO images as the CLI shows them. */
+export const isoImages: Family<IsoImage.IsoImage> = {
+  cli: "iso-images",
+  title: "ISO image",
+  schema: IsoImage.IsoImage,
+  path: "/objects/isoimages",
+  columns: [
+    field("object_uuid", "ID"),
+    field("name"),
+    field("version"),
+    field("private"),
+    field("status"),
+    field("location_name", "LOCATION")
+  ]
+}
+
+/** The verbs of `gridscale iso-images`. */
+export const verbs: ReadonlyArray<Verb> = [
+  listVerb(isoImages, (g) => g.isoImages.list(), (g, l) => g.isoImages.listByLocation(l)),
+  getVerb(isoImages, (g, id) => g.isoImages.get(id)),
+  deleteVerb(isoImages, (g, id, jobOptions) => g.isoImages.delete(id, jobOptions))
+]

@@ -1,0 +1,91 @@
+/**
+ * `gridscale storages`: block storages, empty or installed from a template.
+ */
+import * as Options from "@effect/cli/Options"
+import * as Storage from "effect-gridscale/Storage"
+import * as Option from "effect/Option"
+import {
+  createVerb,
+  deleteVerb,
+  type Family,
+  getVerb,
+  integer,
+  labelsOption,
+  listVerb,
+  locationOption,
+  optionalName,
+  orUndefined,
+  present,
+  repeated,
+  text,
+  updateVerb,
+  type Verb
+} from "../commands.js"
+import { field } from "../output.js"
+
+/** Storages as the CLI shows them. */
+export const storages: Family<Storage.Storage> = {
+  cli: "storages",
+  title: "storage",
+  schema: Storage.Storage,
+  path: "/objects/storages",
+  columns: [
+    field("object_uuid", "ID"),
+    field("name"),
+    field("capacity", "CAPACITY (GB)"),
+    field("storage_type", "TYPE"),
+    field("status"),
+    field("location_name", "LOCATION")
+  ]
+}
+
+/** The verbs of `gridscale storages`. */
+export const verbs: ReadonlyArray<Verb> = [
+  listVerb(storages, (g) => g.storages.list(), (g, l) => g.storages.listByLocation(l)),
+  getVerb(storages, (g, id) => g.storages.get(id)),
+  createVerb(storages, {
+    name: text("name", "NAME").pipe(Options.withDescription("The storage's name.")),
+    capacity: integer("capacity").pipe(Options.withDescription("Size in GB, 1 to 4096.")),
+    location: locationOption,
+    storageType: Options.choice("storage-type", ["storage", "storage_high", "storage_insane"]).pipe(
+      Options.withDescription("Performance class. Default: storage."),
+      Options.optional
+    ),
+    template: text("template", "ID").pipe(
+      Options.withDescription("Install this template's object_uuid onto the storage."),
+      Options.optional
+    ),
+    sshKeys: repeated("ssh-key", "ID", "With --template: an SSH key's object_uuid to install."),
+    hostname: text("hostname", "NAME").pipe(
+      Options.withDescription("With --template: the hostname."),
+      Options.optional
+    ),
+    labels: labelsOption
+  }, {
+    input: Storage.StorageCreate,
+    build: (o) =>
+      present({
+        name: o.name,
+        capacity: o.capacity,
+        location_uuid: orUndefined(o.location),
+        storage_type: orUndefined(o.storageType),
+        labels: o.labels,
+        template: Option.isSome(o.template)
+          ? present({ template_uuid: o.template.value, sshkeys: o.sshKeys, hostname: orUndefined(o.hostname) })
+          : undefined
+      }),
+    read: (g, _, id) => g.storages.get(id)
+  }),
+  updateVerb(storages, {
+    name: optionalName,
+    capacity: integer("capacity").pipe(
+      Options.withDescription("The new size in GB (storages only grow)."),
+      Options.optional
+    )
+  }, {
+    input: Storage.StorageUpdate,
+    build: (o) => present({ name: orUndefined(o.name), capacity: orUndefined(o.capacity) }),
+    update: (g, id, patch, jobOptions) => g.storages.update(id, patch, jobOptions)
+  }),
+  deleteVerb(storages, (g, id, jobOptions) => g.storages.delete(id, jobOptions))
+]

@@ -1,0 +1,82 @@
+/**
+ * The built executable as users run it: a real process, real sockets to the loopback simulator,
+ * real signals. The rest of the CLI's tests run in-process (see support.ts), where they are fast.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as GridscaleSimulatorServer from "effect-gridscale/GridscaleSimulatorServer"
+import { execFile, spawn } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import { exitCodes } from "../src/exitCodes.js"
+
+const bin = Path.resolve(import.meta.dirname, "../dist/bin.js")
+
+let simulator: GridscaleSimulatorServer.Handle
+
+const env = () => ({
+  PATH: process.env.PATH,
+  GRIDSCALE_UUID: "cli-user",
+  GRIDSCALE_TOKEN: "cli-token",
+  GRIDSCALE_URL: simulator.url
+})
+
+/** Runs the built `gridscale` with its output piped (asynchronously: the server is in this process). */
+const gridscale = (args: ReadonlyArray<string>) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: env() }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr })
+    })
+  })
+
+beforeAll(async () => {
+  if (!Fs.existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`)
+  simulator = await GridscaleSimulatorServer.start({
+    jobDuration: 60_000,
+    credentials: { userId: "cli-user", token: "cli-token" }
+  })
+})
+
+afterAll(() => simulator?.close())
+
+describe("the gridscale executable", () => {
+  it("prints plain text into a pipe, and talks to the API", async () => {
+    const [help, createHelp, listed] = await Promise.all([
+      gridscale(["--help"]),
+      gridscale(["servers", "create", "--help"]),
+      gridscale(["locations", "list", "-q"])
+    ])
+    expect(help).toMatchObject({ code: 0, stderr: "" })
+    expect(createHelp).toMatchObject({ code: 0, stderr: "" })
+    expect(createHelp.stdout).toContain("$ gridscale servers create")
+    for (const text of [help.stdout, createHelp.stdout]) expect(text).not.toContain("\u001b[")
+    const [location] = Object.keys(simulator.snapshot().locations ?? {})
+    expect(listed).toEqual({ code: 0, stdout: `${location}\n`, stderr: "" })
+  })
+
+  it("Ctrl-C while a create waits: exit 130, and the id of what was accepted", async () => {
+    simulator.reset()
+    const child = spawn(process.execPath, [bin, "networks", "create", "--name", "interrupted"], { env: env() })
+    let stderr = ""
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    let stdout = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    // The job takes a minute: once the network exists, the create was answered and the CLI waits.
+    await new Promise<void>((resolve) => {
+      const check = () =>
+        Object.keys(simulator.snapshot().networks ?? {}).length > 1 ? resolve() : setTimeout(check, 20)
+      check()
+    })
+    // Past the create's reply: a poll of its job has been answered.
+    await new Promise<void>((resolve) => {
+      const check = () => ((simulator.counters().byMethod.GET ?? 0) > 0 ? resolve() : setTimeout(check, 20))
+      check()
+    })
+    child.kill("SIGINT")
+    expect(await exited).toBe(exitCodes.Interrupted)
+    const created = Object.values(simulator.snapshot().networks ?? {}).find((n: any) => n.name === "interrupted") as any
+    expect(stdout).toBe("")
+    expect(stderr).toContain("create was accepted")
+    expect(stderr).toContain(created.object_uuid)
+  })
+})
