@@ -13,7 +13,19 @@
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Url from "node:url"
-import { corrections, extractedDefinitions, families, operationCorrections } from "../src/internal/families.js"
+import {
+  capacityBounds,
+  corrections,
+  extractedDefinitions,
+  families,
+  type Family,
+  methodDocs,
+  modelDocs,
+  nameMaxLength,
+  operationCorrections,
+  replyFieldTypes,
+  replyRequired
+} from "../src/internal/families.js"
 
 const root = Path.resolve(Path.dirname(Url.fileURLToPath(import.meta.url)), "..")
 
@@ -293,6 +305,8 @@ const header = (what: string) =>
  */
 `
 
+const doc = (text: string) => `/** ${text} */`
+
 const emitOperations = () => {
   const lines: Array<string> = [
     header("The API's operations as data: method, path, parameters, body and reply definitions, statuses."),
@@ -320,7 +334,9 @@ export interface Operation {
 }
 `,
     `/** Every operation of the spec, in the spec's order. */`,
-    `export const operations: ReadonlyArray<Operation> = ${printValue(operations, 0)}`,
+    `export const operations: ReadonlyArray<Operation> = [`,
+    operations.map((o) => `  ${doc(operationDoc(o.operationId))}\n  ${printValue(o, 2)}`).join(",\n"),
+    `]`,
     ``,
     `/** The operations by operationId. */`,
     `export const operationsById: Readonly<Record<string, Operation>> = Object.fromEntries(`,
@@ -361,6 +377,446 @@ export interface Node {
   ].join("\n")
 
 // ---------------------------------------------------------------------------------------------
+// Doc comments, in the project's words, from the overlay's names
+
+const pluralOf = (title: string) => (title.endsWith("s") ? `${title}es` : `${title}s`)
+const withArticle = (title: string) => (/^([aeiou]|SSH|IP|ISO)/i.test(title) ? `an ${title}` : `a ${title}`)
+
+const operationDoc = (operationId: string): string => {
+  const family = families.find((f) => Object.values(f.operations).includes(operationId))!
+  const method = Object.entries(family.operations).find(([, id]) => id === operationId)![0]
+  const special = methodDocs[`${family.key}.${method}`]
+  if (special !== undefined) return special
+  const { title } = family
+  switch (method) {
+    case "list":
+      return `Lists the ${pluralOf(title)}.`
+    case "get":
+      return `Gets one ${title}.`
+    case "create":
+      return `Creates ${withArticle(title)}.`
+    case "update":
+      return `Changes ${withArticle(title)}.`
+    case "delete":
+      return `Deletes ${withArticle(title)}.`
+    case "events":
+      return `Lists the events of one ${title}.`
+    case "listByLocation":
+      return `Lists the ${pluralOf(title)} in one location.`
+  }
+  throw new Error(`no doc for ${family.key}.${method}: add it to methodDocs`)
+}
+
+const familyOfItem = (name: string): Family | undefined =>
+  families.find((f) => f.deletedOf === undefined && (f.item === name || f.listItem === name))
+
+const modelDoc = (name: string, owner: string | undefined): string => {
+  const family = familyOfItem(name)
+  if (family !== undefined) {
+    return family.item === name
+      ? `${capitalize(withArticle(family.title))}. ${family.doc}`
+      : `${capitalize(withArticle(family.title))} as a list shows it.`
+  }
+  const input = families.find((f) => f.create === name || f.update === name)
+  if (input !== undefined) {
+    return input.create === name
+      ? `What creating ${withArticle(input.title)} takes.`
+      : `What an update of ${withArticle(input.title)} may change.`
+  }
+  return modelDocs[name] ?? (owner !== undefined ? `Part of ${owner}.` : `The API's \`${name}\`.`)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schemas: reply models (tolerant, open) and inputs (checked, closed)
+
+/** A schema expression with its decoded and encoded TypeScript types. */
+interface Expr {
+  readonly schema: string
+  readonly type: string
+  readonly encoded: string
+}
+
+const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map(capitalize).join("")
+const singular = (s: string) => (s.endsWith("ies") ? `${s.slice(0, -3)}y` : s.endsWith("s") ? s.slice(0, -1) : s)
+
+const isModelNode = (node: Node) => node.type === "object" && node.properties !== undefined
+
+const collect = (roots: ReadonlyArray<string>) => {
+  const seen = new Set<string>()
+  const walk = (node: unknown) => {
+    if (node === null || typeof node !== "object") return
+    const ref = (node as Node).ref
+    if (ref !== undefined && !seen.has(ref)) {
+      seen.add(ref)
+      walk(definitions[ref])
+    }
+    for (const value of Object.values(node)) walk(value)
+  }
+  for (const root of roots) {
+    seen.add(root)
+    walk(definitions[root])
+  }
+  return seen
+}
+
+const replyRoots = [
+  ...new Set([
+    ...operations.flatMap((o) => (o.response !== undefined ? [o.response] : [])),
+    ...families.flatMap((f) => [f.item, f.listItem])
+  ])
+]
+const bodyRoots = [...new Set(operations.flatMap((o) => (o.body !== undefined ? [o.body.definition] : [])))]
+const replyDefinitions = collect(replyRoots)
+/** Reply schema names, once the replies are emitted: an input of the same name takes a suffix. */
+const replyNames = new Set<string>()
+const inputName = (name: string) => (replyDefinitions.has(name) || replyNames.has(name) ? `${name}Input` : name)
+
+/** The key and the entry's definition of a reply that wraps one value: `{"servers": {...}}`. */
+const envelopeOf = (name: string) => {
+  const node = definitions[name]!
+  const keys = Object.keys(node.properties ?? {})
+  if (node.type !== "object" || keys.length !== 1 || node.additionalProperties !== undefined) return undefined
+  const key = keys[0]!
+  const inner = node.properties![key]!
+  const target = inner.ref !== undefined ? definitions[inner.ref]! : inner
+  if (target.type === "array" && target.items?.ref !== undefined) {
+    return { kind: "array" as const, key, item: target.items.ref }
+  }
+  if (target.type === "object" && target.additionalProperties?.ref !== undefined && !target.properties) {
+    return { kind: "map" as const, key, item: target.additionalProperties.ref }
+  }
+  if (inner.ref !== undefined && isModelNode(target)) return { kind: "single" as const, key, item: inner.ref }
+  return undefined
+}
+
+const declarations: Array<string> = []
+const declared = new Map<string, Node>()
+const bodySchemaNames: Array<[string, string]> = []
+const replySchemaNames: Array<[string, string]> = []
+
+const primitive = (node: Node): Expr | undefined => {
+  switch (node.type) {
+    case "string":
+      return { schema: "Schema.String", type: "string", encoded: "string" }
+    case "integer":
+    case "number":
+      return { schema: "Schema.Number", type: "number", encoded: "number" }
+    case "boolean":
+      return { schema: "Schema.Boolean", type: "boolean", encoded: "boolean" }
+  }
+  return undefined
+}
+
+const union = (members: ReadonlyArray<Expr>): Expr => ({
+  schema: `Schema.Union(${members.map((m) => m.schema).join(", ")})`,
+  type: [...new Set(members.map((m) => m.type))].join(" | "),
+  encoded: [...new Set(members.map((m) => m.encoded))].join(" | ")
+})
+
+const quirk = (kind: (typeof replyFieldTypes)[string]): Expr => {
+  switch (kind) {
+    case "number|string":
+      return union([primitive({ type: "number" })!, primitive({ type: "string" })!])
+    case "boolean|string":
+      return union([primitive({ type: "boolean" })!, primitive({ type: "string" })!])
+    case "unknown":
+      return { schema: "Schema.Unknown", type: "unknown", encoded: "unknown" }
+  }
+}
+
+/** The interface lines of a struct's fields. */
+const members = (fields: ReadonlyArray<[string, Expr, boolean]>, side: "type" | "encoded", nullable: boolean) =>
+  fields.map(([key, expr, required]) =>
+    required
+      ? `  readonly ${printKey(key)}: ${expr[side]}`
+      : `  readonly ${printKey(key)}?: ${expr[side]}${nullable ? " | null" : ""} | undefined`
+  ).join("\n")
+
+const declare = (name: string, node: Node, emit: () => void) => {
+  const previous = declared.get(name)
+  if (previous !== undefined) {
+    if (JSON.stringify(previous) !== JSON.stringify(node)) throw new Error(`two schemas named ${name}`)
+    return
+  }
+  declared.set(name, node)
+  emit()
+}
+
+// Reply side -------------------------------------------------------------------------------------
+
+const replyExpr = (node: Node, owner: string, prop: string, itemOf = false): Expr => {
+  if (node.ref !== undefined) {
+    const target = definitions[node.ref]!
+    if (isModelNode(target)) {
+      replyModel(node.ref, target, undefined)
+      return { schema: node.ref, type: node.ref, encoded: `${node.ref}Encoded` }
+    }
+    return replyExpr(target, node.ref, "")
+  }
+  const anyOf = node.anyOf ?? node.oneOf
+  if (anyOf !== undefined) return union(anyOf.map((member) => replyExpr(member, owner, prop)))
+  if (node.type === "string" && node.format === "date-time") {
+    return { schema: "Schema.DateTimeUtc", type: "DateTime.Utc", encoded: "string" }
+  }
+  if (node.type === "array") {
+    const item = replyExpr(node.items ?? {}, owner, prop, true)
+    return {
+      schema: `Schema.Array(${item.schema})`,
+      type: `ReadonlyArray<${item.type}>`,
+      encoded: `ReadonlyArray<${item.encoded}>`
+    }
+  }
+  if (isModelNode(node)) {
+    const name = `${owner}${prop === "" ? (itemOf ? "Item" : "") : pascal(itemOf ? singular(prop) : prop)}`
+    replyModel(name, node, owner)
+    return { schema: name, type: name, encoded: `${name}Encoded` }
+  }
+  if (node.type === "object") {
+    const value = node.additionalProperties !== undefined
+      ? replyExpr(node.additionalProperties, owner, prop)
+      : { schema: "Schema.Unknown", type: "unknown", encoded: "unknown" }
+    return {
+      schema: `Schema.Record({ key: Schema.String, value: ${value.schema} })`,
+      type: `{ readonly [key: string]: ${value.type} }`,
+      encoded: `{ readonly [key: string]: ${value.encoded} }`
+    }
+  }
+  return primitive(node) ?? { schema: "Schema.Unknown", type: "unknown", encoded: "unknown" }
+}
+
+const replyModel = (name: string, node: Node, owner: string | undefined) =>
+  declare(name, node, () => {
+    const family = familyOfItem(name)
+    const required = new Set(replyRequired[name] ?? (family !== undefined ? [family.idField] : []))
+    const fields: Array<[string, Expr, boolean]> = Object.entries(node.properties ?? {}).map(([key, value]) => {
+      const kind = replyFieldTypes[key]
+      const expr = kind !== undefined ? quirk(kind) : replyExpr(value, name, key)
+      return [key, expr, required.has(key)]
+    })
+    const schemaFields = fields.map(([key, expr, isRequired]) =>
+      `  ${printKey(key)}: ${isRequired ? expr.schema : `S.optional(${expr.schema})`}`
+    )
+    const type = members(fields, "type", true)
+    const encoded = members(fields, "encoded", true)
+    const lines = [doc(modelDoc(name, owner)), `export interface ${name} {\n${type}\n}`, ""]
+    lines.push(
+      type === encoded
+        ? `/** The JSON form of {@link ${name}}. */\nexport type ${name}Encoded = ${name}`
+        : `/** The JSON form of {@link ${name}}. */\nexport interface ${name}Encoded {\n${encoded}\n}`,
+      ""
+    )
+    lines.push(
+      doc(modelDoc(name, owner)),
+      fields.length === 0
+        ? `export const ${name}: Schema.Schema<${name}, ${name}Encoded> = S.model(${JSON.stringify(name)}, {})`
+        : `export const ${name}: Schema.Schema<${name}, ${name}Encoded> = S.model(${JSON.stringify(name)}, {\n${
+          schemaFields.join(",\n")
+        }\n})`,
+      ""
+    )
+    declarations.push(lines.join("\n"))
+  })
+
+const envelopeDoc = (name: string, kind: "array" | "map" | "single", item: string) => {
+  const family = familyOfItem(item)
+  const what = family !== undefined ? family.title : item
+  if (kind === "single") return `The reply holding one ${what}.`
+  if (name.startsWith("Deleted")) return `The reply listing deleted ${pluralOf(what)}.`
+  return `The reply listing ${pluralOf(what)}.`
+}
+
+const replySchema = (name: string) => {
+  const envelope = envelopeOf(name)
+  if (envelope !== undefined) {
+    replyExpr({ ref: envelope.item }, name, "")
+    const helper = { array: "S.arrayUnder", map: "S.listUnder", single: "S.under" }[envelope.kind]
+    const idField = familyOfItem(envelope.item)?.idField ?? "object_uuid"
+    const extra = envelope.kind === "map" && idField !== "object_uuid" ? `, ${JSON.stringify(idField)}` : ""
+    declare(name, definitions[name]!, () =>
+      declarations.push(
+        `${doc(envelopeDoc(name, envelope.kind, envelope.item))}\nexport const ${name} = ${helper}(${
+          JSON.stringify(envelope.key)
+        }, ${envelope.item}${extra})\n`
+      ))
+    return
+  }
+  const node = definitions[name]!
+  if (isModelNode(node)) return replyModel(name, node, undefined)
+  // A reply keyed by id at its top (the job status reply).
+  const expr = replyExpr(node, name, "")
+  declare(name, node, () =>
+    declarations.push(
+      `${
+        doc(modelDocs[name] ?? `The \`${name}\` reply.`)
+      }\nexport const ${name}: Schema.Schema<${expr.type}, ${expr.encoded}> = ${expr.schema}\n`
+    ))
+}
+
+// Input side -------------------------------------------------------------------------------------
+
+const integerInput = (node: Node, key: string): string => {
+  if (node.enum !== undefined) return `Schema.Literal(${node.enum.map((v) => JSON.stringify(v)).join(", ")})`
+  if (key === "cores" || key === "memory") return "PositiveInt"
+  if (node.minimum === capacityBounds.minimum && node.maximum === capacityBounds.maximum) return "Capacity"
+  if (node.minimum !== undefined && node.maximum !== undefined) {
+    return `Schema.Int.pipe(Schema.between(${node.minimum}, ${node.maximum}))`
+  }
+  if (node.minimum !== undefined) return `Schema.Int.pipe(Schema.greaterThanOrEqualTo(${node.minimum}))`
+  if (node.maximum !== undefined) return `Schema.Int.pipe(Schema.lessThanOrEqualTo(${node.maximum}))`
+  return "Schema.Int"
+}
+
+const stringInput = (node: Node): string => {
+  if (node.enum !== undefined) return `Schema.Literal(${node.enum.map((v) => JSON.stringify(v)).join(", ")})`
+  if (node.format === "uuid") return "IdInput"
+  if (node.maxLength === nameMaxLength) return "Name"
+  if (node.maxLength !== undefined) return `Schema.String.pipe(Schema.maxLength(${node.maxLength}))`
+  return "Schema.String"
+}
+
+const plain = (schema: string, type: string): Expr => ({ schema, type, encoded: type })
+
+const inputExpr = (node: Node, owner: string, prop: string, itemOf = false): Expr => {
+  if (node.ref !== undefined) {
+    const target = definitions[node.ref]!
+    if (isModelNode(target) || target.oneOf !== undefined) {
+      const name = inputName(node.ref)
+      inputModel(name, target, undefined)
+      return plain(name, name)
+    }
+    return inputExpr(target, inputName(node.ref), "")
+  }
+  if (node.oneOf !== undefined || (node.anyOf !== undefined && node.anyOf.every((m) => m.ref !== undefined))) {
+    const name = `${owner}${pascal(prop)}`
+    inputModel(name, node, owner)
+    return plain(name, name)
+  }
+  if (node.anyOf !== undefined) return union(node.anyOf.map((member) => inputExpr(member, owner, prop)))
+  switch (node.type) {
+    case "string": {
+      const type = node.enum !== undefined ? node.enum.map((v) => JSON.stringify(v)).join(" | ") : "string"
+      return plain(stringInput(node), type)
+    }
+    case "integer":
+      return plain(integerInput(node, prop), node.enum !== undefined ? node.enum.join(" | ") : "number")
+    case "number":
+      return plain("Schema.Number", "number")
+    case "boolean":
+      return plain("Schema.Boolean", "boolean")
+    case "array": {
+      const item = inputExpr(node.items ?? {}, owner, prop, true)
+      return plain(`Schema.Array(${item.schema})`, `ReadonlyArray<${item.type}>`)
+    }
+    case "object": {
+      if (isModelNode(node)) {
+        const name = `${owner}${prop === "" ? (itemOf ? "Item" : "") : pascal(itemOf ? singular(prop) : prop)}`
+        inputModel(name, node, owner)
+        return plain(name, name)
+      }
+      const value = node.additionalProperties !== undefined
+        ? inputExpr(node.additionalProperties, owner, prop)
+        : plain("Schema.Unknown", "unknown")
+      return plain(
+        `Schema.Record({ key: Schema.String, value: ${value.schema} })`,
+        `{ readonly [key: string]: ${value.type} }`
+      )
+    }
+  }
+  return plain("Schema.Unknown", "unknown")
+}
+
+/** The members of a `oneOf` between objects, as one object whose fields are all optional. */
+const mergedMembers = (node: Node) => {
+  const members = (node.oneOf ?? node.anyOf ?? []).map((m) => (m.ref !== undefined ? definitions[m.ref]! : m))
+  const properties: Record<string, Node> = {}
+  for (const member of members) Object.assign(properties, member.properties ?? {})
+  return { properties, sets: members.map((m) => m.required ?? []) }
+}
+
+const inputModel = (name: string, node: Node, owner: string | undefined) =>
+  declare(name, node, () => {
+    const merged = node.oneOf !== undefined || node.anyOf !== undefined ? mergedMembers(node) : undefined
+    const properties = merged?.properties ?? node.properties ?? {}
+    const required = new Set(merged !== undefined ? [] : node.required ?? [])
+    const fields: Array<[string, Expr, boolean]> = Object.entries(properties).map(([key, value]) => [
+      key,
+      inputExpr(value, name, key),
+      required.has(key)
+    ])
+    const filters: Array<string> = []
+    if (merged !== undefined) filters.push(`Schema.filter(S.hasFieldsOf(${printFlat(merged.sets)}))`)
+    if (name === "StorageCreate") filters.push(`Schema.filter(S.localCapacityAtMost(${capacityBounds.localMaximum}))`)
+    const struct = fields.length === 0
+      ? "Schema.Struct({})"
+      : `Schema.Struct({\n${
+        fields.map(([key, expr, isRequired]) =>
+          `  ${printKey(key)}: ${isRequired ? expr.schema : `S.optional(${expr.schema})`}`
+        ).join(",\n")
+      }\n})`
+    const lines = [
+      doc(modelDoc(name.replace(/Input$/, ""), owner)),
+      fields.length === 0
+        ? `export interface ${name} {}`
+        : `export interface ${name} {\n${members(fields, "type", true)}\n}`,
+      "",
+      doc(modelDoc(name.replace(/Input$/, ""), owner)),
+      `export const ${name}: Schema.Schema<${name}> = ${struct}${
+        filters.length > 0 ? `.pipe(${filters.join(", ")})` : ""
+      }`,
+      ""
+    ]
+    declarations.push(lines.join("\n"))
+  })
+
+const emitSchemas = () => {
+  for (const name of replyRoots) {
+    replySchema(name)
+    replySchemaNames.push([name, name])
+  }
+  const replyDeclarations = declarations.splice(0)
+  for (const name of declared.keys()) replyNames.add(name)
+  for (const name of bodyRoots) {
+    const target = definitions[name]!
+    const schemaName = inputName(name)
+    inputExpr({ ref: name }, schemaName, "")
+    if (!declared.has(schemaName)) {
+      // A body that is no object (a bare record): declare it by name all the same.
+      const expr = inputExpr(target, schemaName, "")
+      declare(schemaName, target, () =>
+        declarations.push(
+          `${
+            doc(`The body of ${name.replace(/Payload$/, "")}.`)
+          }\nexport const ${schemaName}: Schema.Schema<${expr.type}> = ${expr.schema}\n`
+        ))
+    }
+    bodySchemaNames.push([name, schemaName])
+  }
+  const inputDeclarations = declarations.splice(0)
+  const registry = (entries: ReadonlyArray<[string, string]>) =>
+    `{\n${entries.map(([key, value]) => (key === value ? `  ${key}` : `  ${key}: ${value}`)).join(",\n")}\n}`
+  return [
+    header("Schemas of the API's replies and request bodies."),
+    `import type * as DateTime from "effect/DateTime"`,
+    `import * as Schema from "effect/Schema"`,
+    `import { Capacity, IdInput, Name, PositiveInt } from "../internal/check.js"`,
+    `import * as S from "../internal/schema.js"`,
+    ``,
+    `// Replies: every declared field typed, unknown fields kept at run time, nulls accepted.`,
+    ``,
+    ...replyDeclarations,
+    `// Request bodies: checked before anything is sent; unknown fields are not sent, null means absent.`,
+    ``,
+    ...inputDeclarations,
+    `/** The schema of each reply definition an operation answers with, by definition name. */`,
+    `export const replies: { readonly [definition: string]: Schema.Schema<any, any> } = ${registry(replySchemaNames)}`,
+    ``,
+    `/** The schema of each request body definition, by definition name. */`,
+    `export const bodies: { readonly [definition: string]: Schema.Schema<any, any> } = ${registry(bodySchemaNames)}`,
+    ``
+  ].join("\n")
+}
+
+// ---------------------------------------------------------------------------------------------
 // Fixtures: the spec's examples and the recorded replies the tests decode
 
 const readDir = (
@@ -374,11 +830,29 @@ const recordedReplies = (name: string) =>
 const outputs = new Map<string, string>()
 outputs.set("src/generated/operations.ts", emitOperations())
 outputs.set("src/generated/definitions.ts", emitDefinitions())
+outputs.set("src/generated/schemas.ts", emitSchemas())
 for (const file of readDir(Path.join(specDir, "examples-1.0.24"))) {
   outputs.set(`test/fixtures/examples/${file}`, Fs.readFileSync(Path.join(specDir, "examples-1.0.24", file), "utf8"))
 }
 for (const file of readDir(fixturesDir).filter(recordedReplies)) {
   outputs.set(`test/fixtures/libcloud/${file}`, Fs.readFileSync(Path.join(fixturesDir, file), "utf8"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting: the project's lint rules (dprint) lay the code out, so it passes \`eslint\` as written
+
+{
+  const { ESLint } = await import("eslint")
+  const eslint = new ESLint({ cwd: root, fix: true })
+  for (const [file, text] of outputs) {
+    if (!file.endsWith(".ts")) continue
+    const [result] = await eslint.lintText(text, { filePath: Path.join(root, file) })
+    const problems = result?.messages.filter((m) => m.severity === 2) ?? []
+    if (problems.length > 0) {
+      throw new Error(`${file}: ${problems.map((m) => `${m.line}:${m.column} ${m.message}`).join("; ")}`)
+    }
+    outputs.set(file, result?.output ?? text)
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

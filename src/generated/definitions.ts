@@ -37,7 +37,7 @@ export const definitions: { readonly [name: string]: Node } = {
       labels: { type: "array", items: { type: "string" } },
       status: { type: "string" },
       availability_zone: { type: "string" },
-      auto_recovery: { type: "string" },
+      auto_recovery: { type: "boolean" },
       hardware_profile: {
         type: "string",
         enum: ["default", "nested", "legacy", "cisco_csr", "sophos_utm", "f5_bigip", "q35", "q35_nested"]
@@ -53,7 +53,7 @@ export const definitions: { readonly [name: string]: Node } = {
       memory: { type: "integer" },
       labels: { type: "array", items: { type: "string" } },
       availability_zone: { type: "string" },
-      auto_recovery: { type: "string" }
+      auto_recovery: { type: "boolean" }
     }
   },
   Server: {
@@ -346,7 +346,7 @@ export const definitions: { readonly [name: string]: Node } = {
       action: { type: "string", enum: ["accept", "drop"] },
       comment: { type: "string" },
       dst_cidr: { type: "string" },
-      order: { type: "string" }
+      order: { anyOf: [{ type: "integer" }, { type: "string" }] }
     },
     required: ["protocol", "action", "order"]
   },
@@ -473,7 +473,7 @@ export const definitions: { readonly [name: string]: Node } = {
     properties: {
       name: { type: "string", minLength: 1, maxLength: 64 },
       labels: { type: "array", items: { type: "string" } },
-      cpunode_count: { type: "string" }
+      cpunode_count: { type: "integer" }
     }
   },
   LocationChangeRequested: {

@@ -30,6 +30,7 @@ export interface Operation {
 
 /** Every operation of the spec, in the spec's order. */
 export const operations: ReadonlyArray<Operation> = [
+  /** Gets the status of a job by its request id. */
   {
     operationId: "getRequest",
     method: "GET",
@@ -42,6 +43,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "RequestGetResponse",
     statuses: [200, 202, 400, 401, 402, 403, 404, 405, 409, 415, 424]
   },
+  /** Lists the servers. */
   {
     operationId: "getServers",
     method: "GET",
@@ -54,6 +56,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "ServersGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates a server. */
   {
     operationId: "createServer",
     method: "POST",
@@ -66,6 +69,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "ServerCreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one server. */
   {
     operationId: "getServer",
     method: "GET",
@@ -78,6 +82,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "ServerGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a server. */
   {
     operationId: "updateServer",
     method: "PATCH",
@@ -90,6 +95,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Deletes a server. */
   {
     operationId: "deleteServer",
     method: "DELETE",
@@ -102,6 +108,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the events of one server. */
   {
     operationId: "getServerEvents",
     method: "GET",
@@ -114,6 +121,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets a server's usage figures. */
   {
     operationId: "getServerMetrics",
     method: "GET",
@@ -126,6 +134,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "ServerMetricsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Tells whether a server is powered on. */
   {
     operationId: "getServerPower",
     method: "GET",
@@ -138,6 +147,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "ServerPowerStatus",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Powers a server on or off (a hard stop). */
   {
     operationId: "updateServerPower",
     method: "PATCH",
@@ -150,6 +160,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [200, 204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Shuts a server down through its operating system (ACPI). */
   {
     operationId: "ServerPowerShutdown",
     method: "PATCH",
@@ -162,6 +173,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the IP addresses attached to a server. */
   {
     operationId: "getServerLinkedIps",
     method: "GET",
@@ -174,6 +186,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LinkedIpsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Attaches an IP address to a server. */
   {
     operationId: "linkIpToServer",
     method: "POST",
@@ -186,6 +199,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one IP address attachment of a server. */
   {
     operationId: "getServerLinkedIp",
     method: "GET",
@@ -198,6 +212,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LinkedIpGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Detaches an IP address from a server. */
   {
     operationId: "unlinkIpFromServer",
     method: "DELETE",
@@ -210,6 +225,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the storages attached to a server. */
   {
     operationId: "getServerLinkedStorages",
     method: "GET",
@@ -222,6 +238,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LinkedStoragesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Attaches a storage to a server. */
   {
     operationId: "linkStorageToServer",
     method: "POST",
@@ -234,6 +251,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one storage attachment of a server. */
   {
     operationId: "getServerLinkedStorage",
     method: "GET",
@@ -246,6 +264,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LinkedStorageGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a storage attachment (boot device, order). */
   {
     operationId: "updateServerLinkedStorage",
     method: "PATCH",
@@ -258,6 +277,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Detaches a storage from a server. */
   {
     operationId: "unlinkStorageFromServer",
     method: "DELETE",
@@ -270,6 +290,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 404, 424, 429, 500, 503]
   },
+  /** Lists the networks a server is connected to. */
   {
     operationId: "getServerLinkedNetworks",
     method: "GET",
@@ -282,6 +303,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LinkedNetworksGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Connects a server to a network. */
   {
     operationId: "linkNetworkToServer",
     method: "POST",
@@ -294,6 +316,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one network connection of a server. */
   {
     operationId: "getServerLinkedNetwork",
     method: "GET",
@@ -306,6 +329,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LinkedNetworkGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a network connection (order, firewall, boot device). */
   {
     operationId: "updateServerLinkedNetwork",
     method: "PATCH",
@@ -318,6 +342,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Disconnects a server from a network. */
   {
     operationId: "unlinkNetworkFromServer",
     method: "DELETE",
@@ -330,6 +355,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 404, 424, 429, 500, 503]
   },
+  /** Lists the ISO images inserted in a server. */
   {
     operationId: "getServerLinkedIsoimages",
     method: "GET",
@@ -342,6 +368,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LinkedIsoimagesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Inserts an ISO image in a server. */
   {
     operationId: "linkIsoimageToServer",
     method: "POST",
@@ -354,6 +381,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one ISO image attachment of a server. */
   {
     operationId: "getServerLinkedIsoimage",
     method: "GET",
@@ -366,6 +394,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LinkedIsoimageGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes an ISO image attachment (boot device). */
   {
     operationId: "updateServerLinkedIsoimage",
     method: "PATCH",
@@ -378,6 +407,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Removes an ISO image from a server. */
   {
     operationId: "unlinkIsoimageFromServer",
     method: "DELETE",
@@ -390,6 +420,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 404, 424, 429, 500, 503]
   },
+  /** Lists the storages. */
   {
     operationId: "getStorages",
     method: "GET",
@@ -402,6 +433,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "StoragesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates a storage. */
   {
     operationId: "createStorage",
     method: "POST",
@@ -414,6 +446,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one storage. */
   {
     operationId: "getStorage",
     method: "GET",
@@ -426,6 +459,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "StorageGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a storage. */
   {
     operationId: "updateStorage",
     method: "PATCH",
@@ -438,6 +472,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Deletes a storage. */
   {
     operationId: "deleteStorage",
     method: "DELETE",
@@ -450,6 +485,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Creates a copy of a storage. */
   {
     operationId: "storageClone",
     method: "POST",
@@ -462,6 +498,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the events of one storage. */
   {
     operationId: "getStorageEvents",
     method: "GET",
@@ -474,6 +511,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the networks. */
   {
     operationId: "getNetworks",
     method: "GET",
@@ -486,6 +524,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "NetworksGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates a network. */
   {
     operationId: "createNetwork",
     method: "POST",
@@ -498,6 +537,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one network. */
   {
     operationId: "getNetwork",
     method: "GET",
@@ -510,6 +550,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "NetworkGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a network. */
   {
     operationId: "updateNetwork",
     method: "PATCH",
@@ -522,6 +563,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Deletes a network. */
   {
     operationId: "deleteNetwork",
     method: "DELETE",
@@ -534,6 +576,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Lists the events of one network. */
   {
     operationId: "getNetworkEvents",
     method: "GET",
@@ -546,6 +589,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the IP addresses. */
   {
     operationId: "getIps",
     method: "GET",
@@ -558,6 +602,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "IpsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates an IP address. */
   {
     operationId: "createIp",
     method: "POST",
@@ -570,6 +615,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "IpCreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 416, 424, 429, 500, 503]
   },
+  /** Gets one IP address. */
   {
     operationId: "getIp",
     method: "GET",
@@ -582,6 +628,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "IpGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes an IP address. */
   {
     operationId: "updateIp",
     method: "PATCH",
@@ -594,6 +641,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Deletes an IP address. */
   {
     operationId: "deleteIp",
     method: "DELETE",
@@ -606,6 +654,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Lists the events of one IP address. */
   {
     operationId: "getIpEvents",
     method: "GET",
@@ -618,6 +667,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the firewalls. */
   {
     operationId: "getFirewalls",
     method: "GET",
@@ -630,6 +680,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "FirewallsGetResponse",
     statuses: [200, 401, 404, 429, 500, 503]
   },
+  /** Creates a firewall. */
   {
     operationId: "createFirewall",
     method: "POST",
@@ -642,6 +693,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one firewall. */
   {
     operationId: "getFirewall",
     method: "GET",
@@ -654,6 +706,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "FirewallGetResponse",
     statuses: [200, 401, 404, 429, 500, 503]
   },
+  /** Changes a firewall. */
   {
     operationId: "updateFirewall",
     method: "PATCH",
@@ -666,6 +719,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Deletes a firewall. */
   {
     operationId: "deleteFirewall",
     method: "DELETE",
@@ -678,6 +732,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the events of one firewall. */
   {
     operationId: "getFirewallEvents",
     method: "GET",
@@ -690,6 +745,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the ISO images. */
   {
     operationId: "getIsoimages",
     method: "GET",
@@ -702,6 +758,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "IsoimagesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates an ISO image. */
   {
     operationId: "createIsoimage",
     method: "POST",
@@ -714,6 +771,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one ISO image. */
   {
     operationId: "getIsoimage",
     method: "GET",
@@ -726,6 +784,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "IsoimageGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes an ISO image. */
   {
     operationId: "updateIsoimage",
     method: "PATCH",
@@ -738,6 +797,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Deletes an ISO image. */
   {
     operationId: "deleteIsoimage",
     method: "DELETE",
@@ -750,6 +810,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Lists the events of one ISO image. */
   {
     operationId: "getIsoimageEvents",
     method: "GET",
@@ -762,6 +823,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the SSH keys. */
   {
     operationId: "getSshKeys",
     method: "GET",
@@ -774,6 +836,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "SshkeysGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates an SSH key. */
   {
     operationId: "createSshKey",
     method: "POST",
@@ -786,6 +849,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one SSH key. */
   {
     operationId: "getSshKey",
     method: "GET",
@@ -798,6 +862,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "SshkeyGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes an SSH key. */
   {
     operationId: "updateSshKey",
     method: "PATCH",
@@ -810,6 +875,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Deletes an SSH key. */
   {
     operationId: "deleteSshKey",
     method: "DELETE",
@@ -822,6 +888,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Lists the events of one SSH key. */
   {
     operationId: "getSshKeyEvents",
     method: "GET",
@@ -834,6 +901,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the locations. */
   {
     operationId: "getLocations",
     method: "GET",
@@ -846,6 +914,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LocationsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates a location. */
   {
     operationId: "createLocation",
     method: "POST",
@@ -858,6 +927,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one location. */
   {
     operationId: "getLocation",
     method: "GET",
@@ -870,6 +940,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LocationGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a location. */
   {
     operationId: "updateLocation",
     method: "PATCH",
@@ -882,6 +953,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Deletes a location. */
   {
     operationId: "deleteLocation",
     method: "DELETE",
@@ -894,6 +966,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Lists the IP addresses in one location. */
   {
     operationId: "getLocationIps",
     method: "GET",
@@ -906,6 +979,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "IpsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the ISO images in one location. */
   {
     operationId: "getLocationIsoimages",
     method: "GET",
@@ -918,6 +992,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "IsoimagesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the networks in one location. */
   {
     operationId: "getLocationNetworks",
     method: "GET",
@@ -930,6 +1005,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "NetworksGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the servers in one location. */
   {
     operationId: "getLocationServers",
     method: "GET",
@@ -942,6 +1018,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "ServersGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the snapshots in one location. */
   {
     operationId: "getLocationSnapshots",
     method: "GET",
@@ -954,6 +1031,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "SnapshotsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the storages in one location. */
   {
     operationId: "getLocationStorages",
     method: "GET",
@@ -966,6 +1044,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "StoragesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the templates in one location. */
   {
     operationId: "getLocationTemplates",
     method: "GET",
@@ -978,6 +1057,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "TemplatesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the object storage access keys. */
   {
     operationId: "getAccessKeys",
     method: "GET",
@@ -990,6 +1070,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "AccessKeysGetResponse",
     statuses: [200, 401, 404, 429, 500, 503]
   },
+  /** Creates an object storage access key. */
   {
     operationId: "createAccessKey",
     method: "POST",
@@ -1002,6 +1083,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "AccessKeyCreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one object storage access key. */
   {
     operationId: "getAccessKey",
     method: "GET",
@@ -1014,6 +1096,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "AccessKeyGetResponse",
     statuses: [200, 401, 404, 429, 500, 503]
   },
+  /** Deletes an object storage access key. */
   {
     operationId: "deleteAccessKey",
     method: "DELETE",
@@ -1026,6 +1109,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 404, 424, 429, 500, 503]
   },
+  /** Lists the object storage buckets. */
   {
     operationId: "getBuckets",
     method: "GET",
@@ -1038,6 +1122,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "BucketsGetResponse",
     statuses: [200, 401, 404, 429, 500, 503]
   },
+  /** Lists the PaaS services. */
   {
     operationId: "getPaasServices",
     method: "GET",
@@ -1050,6 +1135,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "PaasServicesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates a PaaS service. */
   {
     operationId: "createPaasService",
     method: "POST",
@@ -1062,6 +1148,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "PaasServiceCreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one PaaS service. */
   {
     operationId: "getPaasService",
     method: "GET",
@@ -1074,6 +1161,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "PaasServiceGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a PaaS service. */
   {
     operationId: "updatePaasService",
     method: "PATCH",
@@ -1086,6 +1174,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Deletes a PaaS service. */
   {
     operationId: "deletePaasService",
     method: "DELETE",
@@ -1098,6 +1187,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets a PaaS service's usage figures. */
   {
     operationId: "getPaasServiceMetrics",
     method: "GET",
@@ -1110,6 +1200,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "PaasServiceMetricsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Replaces a PaaS service's credentials with new ones. */
   {
     operationId: "renewPaasServiceCredentials",
     method: "PATCH",
@@ -1122,6 +1213,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the PaaS templates. */
   {
     operationId: "getPaasServiceTemplates",
     method: "GET",
@@ -1134,6 +1226,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "PaasServiceTemplatesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the PaaS security zones. */
   {
     operationId: "getPaasSecurityZones",
     method: "GET",
@@ -1146,6 +1239,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "PaasSecurityZonesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates a PaaS security zone. */
   {
     operationId: "createPaasSecurityZone",
     method: "POST",
@@ -1158,6 +1252,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "PaasSecurityZoneCreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one PaaS security zone. */
   {
     operationId: "getPaasSecurityZone",
     method: "GET",
@@ -1170,6 +1265,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "PaasSecurityZoneGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a PaaS security zone. */
   {
     operationId: "updatePaasSecurityZone",
     method: "PATCH",
@@ -1182,6 +1278,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Deletes a PaaS security zone. */
   {
     operationId: "deletePaasSecurityZone",
     method: "DELETE",
@@ -1194,6 +1291,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the deleted IP addresses. */
   {
     operationId: "getDeletedIps",
     method: "GET",
@@ -1206,6 +1304,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "DeletedIpsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the deleted ISO images. */
   {
     operationId: "getDeletedIsoimages",
     method: "GET",
@@ -1218,6 +1317,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "DeletedIsoimagesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the deleted networks. */
   {
     operationId: "getDeletedNetworks",
     method: "GET",
@@ -1230,6 +1330,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "DeletedNetworksGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the deleted servers. */
   {
     operationId: "getDeletedServers",
     method: "GET",
@@ -1242,6 +1343,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "DeletedServersGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the deleted snapshots. */
   {
     operationId: "getDeletedSnapshots",
     method: "GET",
@@ -1254,6 +1356,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "DeletedSnapshotsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the deleted storages. */
   {
     operationId: "getDeletedStorages",
     method: "GET",
@@ -1266,6 +1369,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "DeletedStoragesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the deleted templates. */
   {
     operationId: "getDeletedTemplates",
     method: "GET",
@@ -1278,6 +1382,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "DeletedTemplatesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the deleted PaaS services. */
   {
     operationId: "getDeletedPaasServices",
     method: "GET",
@@ -1290,6 +1395,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "DeletedPaasServicesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the deleted load balancers. */
   {
     operationId: "getDeletedLoadbalancers",
     method: "GET",
@@ -1302,6 +1408,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "DeletedLoadbalancersGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the load balancers. */
   {
     operationId: "getLoadbalancers",
     method: "GET",
@@ -1314,6 +1421,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LoadbalancersGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates a load balancer. */
   {
     operationId: "createLoadbalancer",
     method: "POST",
@@ -1326,6 +1434,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one load balancer. */
   {
     operationId: "getLoadbalancer",
     method: "GET",
@@ -1338,6 +1447,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LoadbalancerGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a load balancer. */
   {
     operationId: "updateLoadbalancer",
     method: "PATCH",
@@ -1350,6 +1460,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Deletes a load balancer. */
   {
     operationId: "deleteLoadbalancer",
     method: "DELETE",
@@ -1362,6 +1473,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 401, 402, 403, 404, 405, 409, 415, 424]
   },
+  /** Lists the events of one load balancer. */
   {
     operationId: "getLoadbalancerEvents",
     method: "GET",
@@ -1374,6 +1486,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 429, 500, 503]
   },
+  /** Lists the templates. */
   {
     operationId: "getTemplates",
     method: "GET",
@@ -1386,6 +1499,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "StorageTemplatesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates a template. */
   {
     operationId: "createTemplate",
     method: "POST",
@@ -1398,6 +1512,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one template. */
   {
     operationId: "getTemplate",
     method: "GET",
@@ -1410,6 +1525,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "TemplateGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a template. */
   {
     operationId: "updateTemplate",
     method: "PATCH",
@@ -1422,6 +1538,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Deletes a template. */
   {
     operationId: "deleteTemplate",
     method: "DELETE",
@@ -1434,6 +1551,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Lists the events of one template. */
   {
     operationId: "getTemplateEvents",
     method: "GET",
@@ -1446,6 +1564,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the snapshots. */
   {
     operationId: "getSnapshots",
     method: "GET",
@@ -1458,6 +1577,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "SnapshotsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates a snapshot. */
   {
     operationId: "createSnapshot",
     method: "POST",
@@ -1470,6 +1590,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one snapshot. */
   {
     operationId: "getSnapshot",
     method: "GET",
@@ -1482,6 +1603,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "SnapshotGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a snapshot. */
   {
     operationId: "updateSnapshot",
     method: "PATCH",
@@ -1494,6 +1616,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Deletes a snapshot. */
   {
     operationId: "deleteSnapshot",
     method: "DELETE",
@@ -1506,6 +1629,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Rolls a storage back to one of its snapshots. */
   {
     operationId: "StorageRollback",
     method: "PATCH",
@@ -1518,6 +1642,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Exports a snapshot to an object storage bucket. */
   {
     operationId: "SnapshotExportToS3",
     method: "PATCH",
@@ -1530,6 +1655,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the snapshot schedules. */
   {
     operationId: "getSnapshotSchedules",
     method: "GET",
@@ -1542,6 +1668,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "SnapshotSchedulesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates a snapshot schedule. */
   {
     operationId: "createSnapshotSchedule",
     method: "POST",
@@ -1554,6 +1681,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one snapshot schedule. */
   {
     operationId: "getSnapshotSchedule",
     method: "GET",
@@ -1566,6 +1694,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "SnapshotScheduleGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a snapshot schedule. */
   {
     operationId: "updateSnapshotSchedule",
     method: "PATCH",
@@ -1578,6 +1707,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Deletes a snapshot schedule. */
   {
     operationId: "deleteSnapshotSchedule",
     method: "DELETE",
@@ -1590,6 +1720,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Lists the backups. */
   {
     operationId: "getStorageBackups",
     method: "GET",
@@ -1602,6 +1733,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "StorageBackupsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 500, 503]
   },
+  /** Deletes a backup. */
   {
     operationId: "deleteStorageBackup",
     method: "DELETE",
@@ -1614,6 +1746,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 500, 503]
   },
+  /** Rolls a storage back to one of its backups. */
   {
     operationId: "rollbackStorageBackup",
     method: "PATCH",
@@ -1626,6 +1759,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [202, 400, 404, 424, 500, 503]
   },
+  /** Lists the backup schedules. */
   {
     operationId: "getStorageBackupSchedules",
     method: "GET",
@@ -1638,6 +1772,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "StorageBackupSchedulesGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 500, 503]
   },
+  /** Creates a backup schedule. */
   {
     operationId: "createStorageBackupSchedule",
     method: "POST",
@@ -1650,6 +1785,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 500, 503]
   },
+  /** Gets one backup schedule. */
   {
     operationId: "getStorageBackupSchedule",
     method: "GET",
@@ -1662,6 +1798,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "StorageBackupScheduleGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 500, 503]
   },
+  /** Changes a backup schedule. */
   {
     operationId: "updateStorageBackupSchedule",
     method: "PATCH",
@@ -1674,6 +1811,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 500, 503]
   },
+  /** Deletes a backup schedule. */
   {
     operationId: "deleteStorageBackupSchedule",
     method: "DELETE",
@@ -1686,6 +1824,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 500, 503]
   },
+  /** Creates a storage from a backup. */
   {
     operationId: "storageImport",
     method: "POST",
@@ -1698,6 +1837,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "CreateResponse",
     statuses: [202, 204, 400, 404, 424, 500, 503]
   },
+  /** Lists the marketplace applications. */
   {
     operationId: "getMarketplaceApplications",
     method: "GET",
@@ -1710,6 +1850,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "MarketplaceApplicationsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Creates a marketplace application. */
   {
     operationId: "createMarketplaceApplication",
     method: "POST",
@@ -1722,6 +1863,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "MarketplaceApplicationCreateResponse",
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one marketplace application. */
   {
     operationId: "getMarketplaceApplication",
     method: "GET",
@@ -1734,6 +1876,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "MarketplaceApplicationGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Changes a marketplace application. */
   {
     operationId: "updateMarketplaceApplication",
     method: "PATCH",
@@ -1746,6 +1889,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Deletes a marketplace application. */
   {
     operationId: "deleteMarketplaceApplication",
     method: "DELETE",
@@ -1758,6 +1902,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
+  /** Lists the events of one marketplace application. */
   {
     operationId: "getMarketplaceApplicationEvents",
     method: "GET",
@@ -1770,6 +1915,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the events. */
   {
     operationId: "EventGetAll",
     method: "GET",
@@ -1782,6 +1928,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Lists the labels. */
   {
     operationId: "GetLabels",
     method: "GET",
@@ -1794,6 +1941,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "LabelsGetResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
+  /** Gets one label. */
   {
     operationId: "GetLabel",
     method: "GET",

@@ -836,6 +836,24 @@ export const corrections: ReadonlyArray<Correction> = [
     value: 60,
     why: "the keep count's minimum swapped in (the create states run_interval >= 60)"
   })),
+  ...["ServerCreate", "ServerUpdate"].map((definition) => ({
+    definition,
+    at: ["properties", "auto_recovery"],
+    value: { type: "boolean" },
+    why: "typed string; the API takes and returns a boolean"
+  })),
+  {
+    definition: "LocationUpdate",
+    at: ["properties", "cpunode_count"],
+    value: { type: "integer" },
+    why: "typed string; a count, an integer in LocationCreate"
+  },
+  {
+    definition: "RulesProperties",
+    at: ["properties", "order"],
+    value: numberOrString,
+    why: "typed string; a rule's position is a number"
+  },
   ...namedInputs.map((definition) => ({
     definition,
     at: ["properties", "name"],
@@ -863,3 +881,101 @@ export const operationCorrections: ReadonlyArray<{
     why: "documents no reply body; it lists snapshots as getSnapshots does"
   }
 ]
+
+// ---------------------------------------------------------------------------------------------
+// Reply models: what real replies taught, beyond the spec
+
+/**
+ * Reply fields, by name in any model, that real replies (and the spec's own examples) send in
+ * more than the spec's type: `current_price: "Deprecated"`, `ordering` and `family` as numbers
+ * or strings, `"true"` for a boolean, a template `version` as a number, a network link's
+ * `firewall` as an object where the spec says string.
+ */
+export const replyFieldTypes: Readonly<Record<string, "number|string" | "boolean|string" | "unknown">> = {
+  current_price: "number|string",
+  ordering: "number|string",
+  family: "number|string",
+  cpunode_count: "number|string",
+  auto_recovery: "boolean|string",
+  publish_requested: "boolean|string",
+  publish_global_requested: "boolean|string",
+  version: "number|string",
+  firewall: "unknown"
+}
+
+/**
+ * The fields a reply model requires. The spec marks no reply field required, so a model requires
+ * only its family's id field (`object_uuid`); these replace that where more or less is right.
+ */
+export const replyRequired: Readonly<Record<string, ReadonlyArray<string>>> = {
+  Event: [],
+  Request: ["status"],
+  CreateResponse: ["request_uuid", "object_uuid"],
+  ServerCreateResponse: ["request_uuid", "object_uuid"],
+  IpCreateResponse: ["request_uuid", "object_uuid"],
+  PaasServiceCreateResponse: ["request_uuid", "object_uuid"],
+  PaasSecurityZoneCreateResponse: ["request_uuid"],
+  MarketplaceApplicationCreateResponse: ["request_uuid", "object_uuid"],
+  AccessKeyCreateResponse: ["request_uuid"]
+}
+
+/** Doc comments of models that are no family's item, input or list envelope. */
+export const modelDocs: Readonly<Record<string, string>> = {
+  CreateResponse: "The reply to a create: the job's request id and the new object's id.",
+  ServerCreateResponse: "The reply to a server create, with the ids of what was created with it.",
+  IpCreateResponse: "The reply to an IP address create, with the address given.",
+  PaasServiceCreateResponse: "The reply to a PaaS service create, with its credentials and ports.",
+  PaasSecurityZoneCreateResponse: "The reply to a PaaS security zone create.",
+  MarketplaceApplicationCreateResponse: "The reply to a marketplace application create, with its hash.",
+  AccessKeyCreateResponse: "The reply to an access key create: the only time the secret is shown.",
+  ServerPowerStatus: "Whether a server is powered on.",
+  ServerMetrics: "Usage figures of a server over a time span.",
+  PaasServiceMetrics: "Usage figures of a PaaS service over a time span.",
+  MetricsValue: "A measured value with its unit.",
+  ServerRelation: "What is attached to a server.",
+  StoragesRelation: "What a storage is attached to, and its snapshot schedules.",
+  NetworkRelation: "The servers connected to a network.",
+  IpRelation: "What an IP address is attached to.",
+  FirewallRelation: "The networks a firewall is used on.",
+  IsoimageRelation: "The servers an ISO image is inserted in.",
+  FirewallRules: "A firewall's rule sets, by direction and IP version.",
+  RulesProperties: "One firewall rule.",
+  PaasServiceResourceLimit: "A limit on one resource of a PaaS service.",
+  LocationChangeRequested: "A pending change to a private location.",
+  RequestGetResponse: "The reply of a job status: the status keyed by its request id."
+}
+
+/** Doc comments of operations whose method name alone does not say what they do. */
+export const methodDocs: Readonly<Record<string, string>> = {
+  "requests.get": "Gets the status of a job by its request id.",
+  "servers.metrics": "Gets a server's usage figures.",
+  "servers.power.get": "Tells whether a server is powered on.",
+  "servers.power.update": "Powers a server on or off (a hard stop).",
+  "servers.shutdown": "Shuts a server down through its operating system (ACPI).",
+  "servers.storages.list": "Lists the storages attached to a server.",
+  "servers.storages.attach": "Attaches a storage to a server.",
+  "servers.storages.get": "Gets one storage attachment of a server.",
+  "servers.storages.update": "Changes a storage attachment (boot device, order).",
+  "servers.storages.detach": "Detaches a storage from a server.",
+  "servers.ips.list": "Lists the IP addresses attached to a server.",
+  "servers.ips.attach": "Attaches an IP address to a server.",
+  "servers.ips.get": "Gets one IP address attachment of a server.",
+  "servers.ips.detach": "Detaches an IP address from a server.",
+  "servers.networks.list": "Lists the networks a server is connected to.",
+  "servers.networks.attach": "Connects a server to a network.",
+  "servers.networks.get": "Gets one network connection of a server.",
+  "servers.networks.update": "Changes a network connection (order, firewall, boot device).",
+  "servers.networks.detach": "Disconnects a server from a network.",
+  "servers.isoImages.list": "Lists the ISO images inserted in a server.",
+  "servers.isoImages.attach": "Inserts an ISO image in a server.",
+  "servers.isoImages.get": "Gets one ISO image attachment of a server.",
+  "servers.isoImages.update": "Changes an ISO image attachment (boot device).",
+  "servers.isoImages.detach": "Removes an ISO image from a server.",
+  "storages.clone": "Creates a copy of a storage.",
+  "storages.import": "Creates a storage from a backup.",
+  "storages.snapshots.rollback": "Rolls a storage back to one of its snapshots.",
+  "storages.snapshots.export": "Exports a snapshot to an object storage bucket.",
+  "storages.backups.rollback": "Rolls a storage back to one of its backups.",
+  "paas.services.metrics": "Gets a PaaS service's usage figures.",
+  "paas.services.renewCredentials": "Replaces a PaaS service's credentials with new ones."
+}

@@ -66,6 +66,39 @@ export const open = <Fields extends Schema.Struct.Fields>(identifier: string, fi
   })
 
 /**
+ * A model of the API, as the generated schemas declare them: unknown fields are kept at run time
+ * as `open` keeps them, but the type lists only the declared fields (no index signature), so a
+ * misspelt field does not compile. The generated code annotates each model with its named
+ * interface, which the compiler checks against these fields.
+ */
+export const model = <Fields extends Schema.Struct.Fields>(
+  identifier: string,
+  fields: Fields
+): Schema.Schema<Schema.Struct.Type<Fields>, Schema.Struct.Encoded<Fields>, never> =>
+  // The record behind `open` widens the type with an index signature; the value is the same.
+  open(identifier, fields) as unknown as Schema.Schema<Schema.Struct.Type<Fields>, Schema.Struct.Encoded<Fields>, never>
+
+/**
+ * An input check for the spec's `oneOf` between objects: the input holds every field of at least
+ * one of `sets` (a template storage takes a password with its type, or SSH keys).
+ */
+export const hasFieldsOf = (sets: ReadonlyArray<ReadonlyArray<string>>) => (input: object): true | string => {
+  const record = input as Record<string, unknown>
+  return sets.some((set) => set.every((key) => record[key] !== undefined && record[key] !== null)) ||
+    `must have ${sets.map((set) => set.join(" + ")).join(", or ")}`
+}
+
+/** An input check of a storage create: a local storage holds at most `maximum` GB. */
+export const localCapacityAtMost = (maximum: number) =>
+(input: {
+  readonly storage_variant?: string | null | undefined
+  readonly capacity?: number | null | undefined
+}): true | string =>
+  input.storage_variant !== "local" || input.capacity === undefined || input.capacity === null ||
+  input.capacity <= maximum ||
+  `must be at most ${maximum} GB for a local storage (capacity), got ${input.capacity}`
+
+/**
  * The decoded side of a transformation whose encoded side has already decoded, and so checked,
  * every value. Checking the result again with the type side of the same schemas would walk every
  * object of a reply once more per wrapper (three times for a list), for nothing. Encoding still
@@ -77,16 +110,17 @@ const decodedAlready = <A>(shownAs: Schema.Schema.Any) =>
 /**
  * A list the API sends as a map keyed by id (`{"<id>": {...}}`), decoded to an array in the order
  * the reply listed the entries. (JavaScript keeps that order for every key that is not a
- * canonical array index, which the API's ids are not.)
+ * canonical array index, which the API's ids are not.) Encoding keys each entry by its `idField`.
  */
-export const listById = <A extends { readonly object_uuid?: unknown }, I>(item: Schema.Schema<A, I, never>) =>
+export const listById = <A, I>(item: Schema.Schema<A, I, never>, idField = "object_uuid") =>
   Schema.transform(
     Schema.Record({ key: Schema.String, value: item }),
     decodedAlready<ReadonlyArray<A>>(Schema.Array(item)),
     {
       strict: true,
       decode: (byId) => Object.values(byId),
-      encode: (items) => Object.fromEntries(items.map((a, i) => [String(a.object_uuid ?? i), a]))
+      encode: (items) =>
+        Object.fromEntries(items.map((a, i) => [String((a as Record<string, unknown>)[idField] ?? i), a]))
     }
   )
 
@@ -103,11 +137,12 @@ export const under = <K extends string, A, I>(key: K, value: Schema.Schema<A, I,
   ) as unknown as Schema.Schema<A, { readonly [P in K]: I }, never>
 
 /** A reply holding a map keyed by id under `key`, as `{"servers": {"<id>": {...}}}`. */
-export const listUnder = <K extends string, A extends { readonly object_uuid?: unknown }, I>(
+export const listUnder = <K extends string, A, I>(
   key: K,
-  item: Schema.Schema<A, I, never>
+  item: Schema.Schema<A, I, never>,
+  idField = "object_uuid"
 ): Schema.Schema<ReadonlyArray<A>, { readonly [P in K]: { readonly [id: string]: I } }, never> =>
-  under(key, listById(item))
+  under(key, listById(item, idField))
 
 /** A reply holding an array under `key`, as `{"storage_relations": [...]}` or `{"events": [...]}`. */
 export const arrayUnder = <K extends string, A, I>(
