@@ -2,7 +2,7 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
-import { readFileSync } from "node:fs"
+import { definitions } from "../../src/generated/definitions.js"
 
 export const credentials = { "X-Auth-UserId": "2a1f6d0e-user", "X-Auth-Token": "test-token" }
 
@@ -63,9 +63,5 @@ export const create = (path: string, body: unknown) =>
 export const requestStatus = (requestId: string) =>
   Effect.map(expectStatus(200, "GET", `/requests/${requestId}`), (reply) => reply.json[requestId].status as string)
 
-const spec = JSON.parse(
-  readFileSync(new URL("../../../shared/reference/gridscale-api/gsapi-spec-1.0.24.json", import.meta.url), "utf8")
-)
-
-/** The property names of a definition of the spec. */
-export const specFields = (definition: string): Array<string> => Object.keys(spec.definitions[definition].properties)
+/** The property names of a definition of the spec (from the generated definitions in the repo). */
+export const specFields = (definition: string): Array<string> => Object.keys(definitions[definition]!.properties!)

@@ -225,7 +225,7 @@ describe("snapshots, clones, templates and locations", () => {
       const storage = yield* create("/objects/storages", {
         name: "db",
         capacity: 20,
-        template: { template_uuid: GridscaleSimulator.templateIds[1], sshkeys: [] }
+        template: { template_uuid: GridscaleSimulator.templateIds[1], sshkeys: ["key-1"] }
       })
       const snapshot = yield* create(`/objects/storages/${storage.id}/snapshots`, {})
       const template = yield* create("/objects/templates", { name: "golden", snapshot_uuid: snapshot.id })

@@ -27,7 +27,11 @@ const conversation = Effect.gen(function*() {
   const send = (...args: Parameters<typeof call>) => Effect.tap(call(...args), (reply) => replies.push(reply))
   const server = yield* send("POST", "/objects/servers/", { body: { name: "web", cores: 2, memory: 4 } })
   const storage = yield* send("POST", "/objects/storages", {
-    body: { name: "disk", capacity: 10, template: { template_uuid: GridscaleSimulator.templateIds[0], sshkeys: null } }
+    body: {
+      name: "disk",
+      capacity: 10,
+      template: { template_uuid: GridscaleSimulator.templateIds[0], sshkeys: ["key-1"] }
+    }
   })
   const serverId = server.json.object_uuid
   const storageId = storage.json.object_uuid

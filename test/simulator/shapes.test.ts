@@ -1,24 +1,17 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { readFileSync } from "node:fs"
+import { definitions } from "../../src/generated/definitions.js"
 import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
 import { call, create, expectStatus } from "./api.js"
 
+/** The spec's example of a definition, as copied into the repo by `npm run generate`. */
 const example = (name: string): Record<string, unknown> =>
-  JSON.parse(
-    readFileSync(
-      new URL(`../../../shared/reference/gridscale-api/examples-1.0.24/${name}.json`, import.meta.url),
-      "utf8"
-    )
-  )
-
-const spec = JSON.parse(
-  readFileSync(new URL("../../../shared/reference/gridscale-api/gsapi-spec-1.0.24.json", import.meta.url), "utf8")
-)
+  JSON.parse(readFileSync(new URL(`../fixtures/examples/${name}.json`, import.meta.url), "utf8"))
 
 /** The fields of a spec definition and of its example: what a reply object must carry. */
 const fieldsOf = (definition: string): Array<string> => [
-  ...new Set([...Object.keys(spec.definitions[definition].properties), ...Object.keys(example(definition))])
+  ...new Set([...Object.keys(definitions[definition]!.properties!), ...Object.keys(example(definition))])
 ]
 
 const isoUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
@@ -170,9 +163,14 @@ describe("reply shapes", () => {
       const storage = (yield* expectStatus(200, "GET", `/objects/storages/${id}`)).json.storage
       expect(storage).toMatchObject({ last_used_template: windows, license_product_no: 800002, capacity: 40 })
       const small = yield* call("POST", "/objects/storages", {
-        body: { name: "too-small", capacity: 10, template: { template_uuid: windows } }
+        body: {
+          name: "too-small",
+          capacity: 10,
+          template: { template_uuid: windows, password: "secret", password_type: "plain" }
+        }
       })
       expect(small.status).toBe(400)
+      expect(small.json.description).toContain("at least 32 GB")
     }).pipe(provide))
 
   it.effect("relation lists and events are arrays", () =>

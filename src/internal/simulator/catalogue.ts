@@ -76,5 +76,33 @@ export const isoimages = [
   }
 ] as const
 
+/** PaaS service templates, so that PaaS services can be made from one. */
+export const paasTemplates = [
+  {
+    object_uuid: "8bcb216c-65ec-4c93-925d-1b8feaa5c2a5",
+    name: "PostgreSQL 16",
+    category: "database",
+    flavour: "postgres",
+    version: "16",
+    performance_class: "standard",
+    product_no: 1002001,
+    version_upgrades: [],
+    performance_class_updates: [],
+    patch_updates: []
+  },
+  {
+    object_uuid: "2f9e4c61-0d3a-4b8e-9f7a-6c1d2e3f4a05",
+    name: "Redis 7",
+    category: "cache",
+    flavour: "redis",
+    version: "7",
+    performance_class: "standard",
+    product_no: 1003001,
+    version_upgrades: [],
+    performance_class_updates: [],
+    patch_updates: []
+  }
+] as const
+
 /** Seeded objects carry a creation time in the past, before anything a client creates. */
 export const seedTime = Date.parse("2018-03-14T08:04:16Z")

@@ -1,12 +1,14 @@
+import * as Behaviour from "./behaviour.js"
 import { FaultPlan, matches, normalizePath } from "./faults.js"
 import type { Fault } from "./faults.js"
-import { dict, Refusal, titles } from "./input.js"
+import { dict, parseBody, Refusal, titles } from "./input.js"
 import * as Model from "./model.js"
-import type { Family, Job } from "./model.js"
+import type { Job } from "./model.js"
 import type { Random } from "./prng.js"
 import { makeRandom, uuid } from "./prng.js"
 import type { Answer, Context } from "./routes.js"
-import { match } from "./routes.js"
+import { checkedInput, handlerOf } from "./routes.js"
+import { counterKey, match, storedFamilies } from "./spec.js"
 import type {
   Counters,
   Delivery,
@@ -143,8 +145,12 @@ export class Simulator {
   snapshot(now: number): StateSnapshot {
     Model.settle(this.state, now)
     const out: Record<string, Record<string, unknown>> = {}
-    for (const family of Model.families) {
-      out[family] = Model.renderMap(this.state, this.state.objects[family].values(), now)
+    for (const family of storedFamilies) {
+      const shown: Record<string, unknown> = {}
+      for (const entity of Model.objectsOf(this.state, family.key).values()) {
+        shown[entity.id] = Behaviour.render(this.state, entity, now)
+      }
+      out[counterKey(family)] = shown
     }
     return out
   }
@@ -248,30 +254,36 @@ export class Simulator {
     const segments = path.split("/").filter((s) => s.length > 0)
     const found = match(segments)
     if (found === undefined) return refusal(404, `There is no resource at ${path}.`)
-    const handler = found.route.methods[method]
-    if (handler === undefined) {
-      return refusal(405, `${method} is not allowed here; use ${Object.keys(found.route.methods).join(", ")}.`)
+    const served = found.methods[method]
+    if (served === undefined) {
+      return refusal(405, `${method} is not allowed here; use ${Object.keys(found.methods).join(", ")}.`)
     }
     // A body must be declared as JSON (the API answers 415 otherwise); some writes take none.
     if (request.bodyText.length > 0 && !isJson(request.headers["content-type"])) {
       return refusal(415, "Send the body as JSON with 'Content-Type: application/json'.")
     }
-    const ctx: Context = {
-      state: this.state,
-      now,
-      requestId,
-      method,
-      path,
-      userId,
-      bodyText: request.bodyText,
-      newJob: (info) => this.newJob(info, now),
-      onCreated: (family, name) => this.countCreated(family, name),
-      onWrite: () => {
-        this.count.writesApplied++
-      }
-    }
+    const handler = handlerOf(served)
+    if (handler === undefined) return refusal(500, `The simulator has no handler for ${served.operation.operationId}.`)
     try {
-      return handler(ctx, found.params)
+      const params = found.params.map(decodeSegment)
+      const text = request.bodyText
+      // A body is read when the operation takes one or one was sent; reads ignore none.
+      const body = text.length > 0 || served.operation.body?.required === true ? parseBody(text) : undefined
+      const ctx: Context = {
+        state: this.state,
+        now,
+        requestId,
+        method,
+        path,
+        userId,
+        input: checkedInput(served, body),
+        newJob: (info) => this.newJob(info, now),
+        onCreated: (family, name) => this.countCreated(family, name),
+        onWrite: () => {
+          this.count.writesApplied++
+        }
+      }
+      return handler(ctx, params, served)
     } catch (error) {
       if (error instanceof Refusal) return error
       // A bug in the simulator answers like a failing API instead of tearing down the caller.
@@ -301,7 +313,7 @@ export class Simulator {
     return rate > 0 && this.jobRandom.next() < rate
   }
 
-  private countCreated(family: Family, name: string): void {
+  private countCreated(family: string, name: string): void {
     const names = this.count.created[family] ?? dict<number>()
     bump(names, name)
     this.count.created[family] = names
@@ -378,6 +390,15 @@ const tooLarge = (text: string): boolean =>
 
 const refusal = (status: number, description: string): Refusal =>
   new Refusal(status, titles[status] ?? "Error", description)
+
+/** A path parameter as sent, percent-decoded (a label is free text); a broken escape is 400. */
+const decodeSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw refusal(400, `The path segment '${segment}' is not validly percent-encoded.`)
+  }
+}
 
 const isJson = (contentType: string | undefined): boolean =>
   contentType !== undefined && contentType.toLowerCase().includes("application/json")

@@ -1,65 +1,27 @@
+/**
+ * The simulator's state, the same for every family: objects by family key, the links between a
+ * server and what is attached to it, jobs, events and deleted objects. What a family does beyond
+ * this is in `behaviour.ts`.
+ */
+import type { Node } from "../../generated/definitions.js"
 import * as Catalogue from "./catalogue.js"
+import { dict } from "./input.js"
 import type { Random } from "./prng.js"
 import { mac, uuid } from "./prng.js"
-
-export type Family =
-  | "servers"
-  | "storages"
-  | "ips"
-  | "networks"
-  | "sshkeys"
-  | "templates"
-  | "locations"
-  | "isoimages"
-  | "snapshots"
-
-export const families: ReadonlyArray<Family> = [
-  "servers",
-  "storages",
-  "ips",
-  "networks",
-  "sshkeys",
-  "templates",
-  "locations",
-  "isoimages",
-  "snapshots"
-]
-
-/** The singular key of a family's single-object replies (`{"server": {...}}`). */
-export const singular: Readonly<Record<Family, string>> = {
-  servers: "server",
-  storages: "storage",
-  ips: "ip",
-  networks: "network",
-  sshkeys: "sshkey",
-  templates: "template",
-  locations: "location",
-  isoimages: "isoimage",
-  snapshots: "snapshot"
-}
-
-export type LinkKind = "storages" | "ips" | "networks" | "isoimages"
-
-export const linkKinds: ReadonlyArray<LinkKind> = ["storages", "ips", "networks", "isoimages"]
-
-export interface EventRecord {
-  readonly requestId: string
-  readonly activity: string
-  readonly requestType: string
-  readonly change: string
-  readonly time: number
-}
+import { check, definition, propertiesOf, resolve } from "./validate.js"
 
 export interface Entity {
-  readonly family: Family
+  /** The family's key: `servers`, `storages.snapshots`, `paas.services`. */
+  readonly family: string
   readonly id: string
-  /** Fields kept as given; location, status and relations are added when rendered. */
+  /** The parent object of a sub-family's object (the storage of a snapshot). */
+  readonly parentId: string | undefined
+  /** What the object holds, as its definition names the fields (an object without a prototype). */
   fields: Record<string, unknown>
   readonly createTime: number
   changeTime: number
   /** The job that provisions the object: `in-provisioning` while pending, `failed` if it failed. */
   readonly createJob: string | undefined
-  readonly events: Array<EventRecord>
 }
 
 export interface Link {
@@ -76,6 +38,17 @@ export interface Job {
   readonly failMessage: string
 }
 
+export interface EventRecord {
+  readonly objectId: string
+  readonly objectType: string
+  readonly requestId: string
+  readonly activity: string
+  readonly requestType: string
+  readonly change: string
+  readonly time: number
+  readonly userId: string
+}
+
 /** A change that becomes visible when its job is done (a power change, say). */
 interface Deferred {
   readonly due: number
@@ -84,13 +57,15 @@ interface Deferred {
 }
 
 export interface State {
-  readonly objects: Record<Family, Map<string, Entity>>
-  /** Deleted objects as they were shown when deleted, for `/objects/deleted/{family}`. */
-  readonly deleted: Record<Family, Map<string, Record<string, unknown>>>
-  /** server id -> object id -> link, per kind. */
-  readonly links: Record<LinkKind, Map<string, Map<string, Link>>>
-  /** object id -> server id -> link, per kind: the other side of `links`. */
-  readonly reverse: Record<LinkKind, Map<string, Map<string, Link>>>
+  /** family key -> id -> object. */
+  readonly objects: Map<string, Map<string, Entity>>
+  /** family key -> id -> the object as shown when deleted, for `/objects/deleted/...`. */
+  readonly deleted: Map<string, Map<string, Record<string, unknown>>>
+  /** relation family key (`servers.storages`) -> server id -> object id -> link. */
+  readonly links: Map<string, Map<string, Map<string, Link>>>
+  /** The other side of `links`: relation family key -> object id -> server id -> link. */
+  readonly reverse: Map<string, Map<string, Map<string, Link>>>
+  readonly events: Array<EventRecord>
   readonly jobs: Map<string, Job>
   deferred: Array<Deferred>
   /** The earliest `due` in `deferred`, so that most requests skip settling in one comparison. */
@@ -100,34 +75,34 @@ export interface State {
   readonly random: Random
 }
 
-const emptyFamilies = (): Record<Family, Map<string, Entity>> => ({
-  servers: new Map(),
-  storages: new Map(),
-  ips: new Map(),
-  networks: new Map(),
-  sshkeys: new Map(),
-  templates: new Map(),
-  locations: new Map(),
-  isoimages: new Map(),
-  snapshots: new Map()
-})
+const inner = <K, V>(outer: Map<string, Map<K, V>>, key: string): Map<K, V> => {
+  let found = outer.get(key)
+  if (found === undefined) {
+    found = new Map()
+    outer.set(key, found)
+  }
+  return found
+}
 
-const emptyLinks = (): Record<LinkKind, Map<string, Map<string, Link>>> => ({
-  storages: new Map(),
-  ips: new Map(),
-  networks: new Map(),
-  isoimages: new Map()
-})
+/** The objects of one family (empty when it has none yet). */
+export const objectsOf = (state: State, family: string): Map<string, Entity> => inner(state.objects, family)
 
-const seedEntity = (state: State, family: Family, id: string, fields: Record<string, unknown>): void => {
-  state.objects[family].set(id, {
+export const deletedOf = (state: State, family: string): Map<string, Record<string, unknown>> =>
+  inner(state.deleted, family)
+
+/** Fields from a plain record, in an object without a prototype. */
+export const fieldsFrom = (record: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  Object.assign(dict<unknown>(), record)
+
+const seedEntity = (state: State, family: string, id: string, fields: Record<string, unknown>): void => {
+  objectsOf(state, family).set(id, {
     family,
     id,
-    fields,
+    parentId: undefined,
+    fields: fieldsFrom(fields),
     createTime: Catalogue.seedTime,
     changeTime: Catalogue.seedTime,
-    createJob: undefined,
-    events: []
+    createJob: undefined
   })
 }
 
@@ -139,10 +114,7 @@ const seed = (state: State): void => {
     country: Catalogue.location.country,
     labels: [],
     active: true,
-    public: true,
-    product_no: null,
-    change_requested: null,
-    cpunode_count: null
+    public: true
   })
   // The public network goes in first so that it is listed first.
   seedEntity(state, "networks", Catalogue.publicNetworkId, {
@@ -154,46 +126,24 @@ const seed = (state: State): void => {
     delete_block: true,
     labels: []
   })
-  for (const template of Catalogue.templates) {
-    const { object_uuid, ...rest } = template
-    seedEntity(state, "templates", object_uuid, {
-      ...rest,
-      location_uuid: locationId,
-      private: false,
-      labels: [],
-      usage_in_minutes: 0,
-      current_price: 0
-    })
+  for (const { object_uuid, ...rest } of Catalogue.templates) {
+    seedEntity(state, "templates", object_uuid, { ...rest, location_uuid: locationId, private: false, labels: [] })
   }
-  for (const iso of Catalogue.isoimages) {
-    const { object_uuid, ...rest } = iso
-    seedEntity(state, "isoimages", object_uuid, {
-      ...rest,
-      location_uuid: locationId,
-      private: false,
-      labels: [],
-      usage_in_minutes: 0,
-      current_price: 0
-    })
+  for (const { object_uuid, ...rest } of Catalogue.isoimages) {
+    seedEntity(state, "isoImages", object_uuid, { ...rest, location_uuid: locationId, private: false, labels: [] })
+  }
+  for (const { object_uuid, ...rest } of Catalogue.paasTemplates) {
+    seedEntity(state, "paas.templates", object_uuid, { ...rest, labels: [], status: "active" })
   }
 }
 
 export const makeState = (random: Random): State => {
   const state: State = {
-    objects: emptyFamilies(),
-    deleted: {
-      servers: new Map(),
-      storages: new Map(),
-      ips: new Map(),
-      networks: new Map(),
-      sshkeys: new Map(),
-      templates: new Map(),
-      locations: new Map(),
-      isoimages: new Map(),
-      snapshots: new Map()
-    },
-    links: emptyLinks(),
-    reverse: emptyLinks(),
+    objects: new Map(),
+    deleted: new Map(),
+    links: new Map(),
+    reverse: new Map(),
+    events: [],
     jobs: new Map(),
     deferred: [],
     nextDue: Infinity,
@@ -252,7 +202,8 @@ export const newMac = (state: State): string => mac(state.random)
 
 export const addEntity = (
   state: State,
-  family: Family,
+  family: string,
+  parentId: string | undefined,
   fields: Record<string, unknown>,
   now: number,
   createJob: string
@@ -260,13 +211,13 @@ export const addEntity = (
   const entity: Entity = {
     family,
     id: newId(state),
+    parentId,
     fields,
     createTime: now,
     changeTime: now,
-    createJob,
-    events: []
+    createJob
   }
-  state.objects[family].set(entity.id, entity)
+  objectsOf(state, family).set(entity.id, entity)
   return entity
 }
 
@@ -277,8 +228,11 @@ export const objectStatus = (state: State, entity: Entity, now: number): string 
   return status === "pending" ? "in-provisioning" : status === "failed" ? "failed" : "active"
 }
 
-const locationFields = (state: State, locationId: unknown): Record<string, unknown> => {
-  const location = typeof locationId === "string" ? state.objects.locations.get(locationId) : undefined
+export const minutesSince = (from: number, now: number): number => Math.max(0, Math.floor((now - from) / 60_000))
+
+/** The location fields of an object placed at `locationId`. */
+export const locationFields = (state: State, locationId: unknown): Record<string, unknown> => {
+  const location = typeof locationId === "string" ? objectsOf(state, "locations").get(locationId) : undefined
   if (location === undefined) {
     return { location_uuid: locationId ?? null, location_name: null, location_iata: null, location_country: null }
   }
@@ -290,296 +244,112 @@ const locationFields = (state: State, locationId: unknown): Record<string, unkno
   }
 }
 
-const common = (state: State, entity: Entity, now: number): Record<string, unknown> => ({
-  object_uuid: entity.id,
-  status: objectStatus(state, entity, now),
-  create_time: isoTime(entity.createTime),
-  change_time: isoTime(entity.changeTime)
-})
-
-const minutesSince = (from: number, now: number): number => Math.max(0, Math.floor((now - from) / 60_000))
-
-const linksOf = (state: State, kind: LinkKind, serverId: string): Array<Link> => [
-  ...(state.links[kind].get(serverId)?.values() ?? [])
-]
-
-const serversOf = (state: State, kind: LinkKind, objectId: string): Array<Link> => [
-  ...(state.reverse[kind].get(objectId)?.values() ?? [])
-]
-
-const nameOf = (state: State, family: Family, id: string): unknown => state.objects[family].get(id)?.fields.name ?? null
-
-/** A server's storage link as the server shows it (`relations.storages`, `/servers/{id}/storages`). */
-export const renderStorageLink = (state: State, link: Link): Record<string, unknown> => {
-  const storage = state.objects.storages.get(link.objectId)
+/** What every object shows whatever its family: id, status, times, location, usage and price. */
+export const common = (state: State, entity: Entity, now: number, idField: string): Record<string, unknown> => {
+  const minutes = minutesSince(entity.createTime, now)
   return {
-    object_uuid: link.objectId,
-    object_name: storage?.fields.name ?? null,
-    server_uuid: link.serverId,
-    storage_type: storage?.fields.storage_type ?? "storage",
-    capacity: storage?.fields.capacity ?? null,
-    last_used_template: storage?.fields.last_used_template ?? null,
-    license_product_no: storage?.fields.license_product_no ?? null,
-    create_time: isoTime(link.createTime),
-    ...link.fields
+    ...(entity.fields.location_uuid === undefined ? {} : locationFields(state, entity.fields.location_uuid)),
+    [idField]: entity.id,
+    status: entity.fields.status ?? objectStatus(state, entity, now),
+    create_time: isoTime(entity.createTime),
+    change_time: isoTime(entity.changeTime),
+    usage_in_minutes: minutes,
+    usage_in_minutes_cores: minutes * Number(entity.fields.cores ?? 0),
+    usage_in_minutes_memory: minutes * Number(entity.fields.memory ?? 0),
+    current_price: 0
   }
 }
 
-export const renderIpLink = (state: State, link: Link): Record<string, unknown> => {
-  const ip = state.objects.ips.get(link.objectId)
-  return {
-    object_uuid: link.objectId,
-    server_uuid: link.serverId,
-    ip: ip?.fields.ip ?? null,
-    prefix: ip?.fields.prefix ?? null,
-    family: ip?.fields.family ?? null,
-    create_time: isoTime(link.createTime)
+const hasOwn = (record: object, key: string): boolean => Object.prototype.hasOwnProperty.call(record, key)
+
+/** What a field the object does not hold shows: an empty list for lists, else `null`. */
+const absent = (node: Node): unknown => (resolve(node).type === "array" ? [] : null)
+
+const propertyCache = new Map<string, ReadonlyArray<readonly [string, Node]>>()
+
+const properties = (name: string): ReadonlyArray<readonly [string, Node]> => {
+  let found = propertyCache.get(name)
+  if (found === undefined) {
+    const node = resolve(definition(name))
+    found = propertiesOf(node).map((key) => [key, node.properties![key]!] as const)
+    propertyCache.set(name, found)
   }
+  return found
 }
 
-export const renderNetworkLink = (state: State, link: Link): Record<string, unknown> => {
-  const network = state.objects.networks.get(link.objectId)
-  return {
-    object_uuid: link.objectId,
-    network_uuid: link.objectId,
-    object_name: network?.fields.name ?? null,
-    server_uuid: link.serverId,
-    network_type: network?.fields.network_type ?? "network",
-    public_net: network?.fields.public_net ?? false,
-    l2security: network?.fields.l2security ?? false,
-    partner_uuid: null,
-    create_time: isoTime(link.createTime),
-    ...link.fields
+const definedIn = (known: ReadonlyArray<readonly [string, Node]>, key: string): boolean =>
+  known.some(([name]) => name === key)
+
+/**
+ * An object shaped by a definition of the spec: every property, taken from `computed`, else
+ * from `fields`, else empty; a value that does not fit its property's schema shows as `null`
+ * (as the API sends nulls), so every reply validates against the spec. Fields the definition
+ * does not name are kept after them.
+ */
+export const shape = (
+  name: string,
+  computed: Readonly<Record<string, unknown>>,
+  fields: Readonly<Record<string, unknown>>
+): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  const known = properties(name)
+  for (const [key, node] of known) {
+    const value = hasOwn(computed, key) ? computed[key] : hasOwn(fields, key) ? fields[key] : absent(node)
+    out[key] = value === undefined || check(value, node, "reply") !== undefined ? absent(node) : value
   }
-}
-
-export const renderIsoimageLink = (state: State, link: Link): Record<string, unknown> => {
-  const iso = state.objects.isoimages.get(link.objectId)
-  return {
-    object_uuid: link.objectId,
-    object_name: iso?.fields.name ?? null,
-    server_uuid: link.serverId,
-    private: iso?.fields.private ?? false,
-    create_time: isoTime(link.createTime),
-    ...link.fields
-  }
-}
-
-export const renderLink = (state: State, kind: LinkKind, link: Link): Record<string, unknown> => {
-  switch (kind) {
-    case "storages":
-      return renderStorageLink(state, link)
-    case "ips":
-      return renderIpLink(state, link)
-    case "networks":
-      return renderNetworkLink(state, link)
-    case "isoimages":
-      return renderIsoimageLink(state, link)
-  }
-}
-
-export const serverLinks = (state: State, kind: LinkKind, serverId: string): Array<Link> =>
-  linksOf(state, kind, serverId)
-
-export const objectLinks = (state: State, kind: LinkKind, objectId: string): Array<Link> =>
-  serversOf(state, kind, objectId)
-
-const renderServer = (state: State, entity: Entity, now: number): Record<string, unknown> => {
-  const id = entity.id
-  return {
-    ...entity.fields,
-    ...common(state, entity, now),
-    ...locationFields(state, entity.fields.location_uuid),
-    usage_in_minutes_cores: minutesSince(entity.createTime, now) * Number(entity.fields.cores ?? 0),
-    usage_in_minutes_memory: minutesSince(entity.createTime, now) * Number(entity.fields.memory ?? 0),
-    current_price: 0,
-    relations: {
-      storages: linksOf(state, "storages", id).map((l) => renderStorageLink(state, l)),
-      public_ips: linksOf(state, "ips", id).map((l) => renderIpLink(state, l)),
-      networks: linksOf(state, "networks", id).map((l) => renderNetworkLink(state, l)),
-      isoimages: linksOf(state, "isoimages", id).map((l) => renderIsoimageLink(state, l))
-    }
-  }
-}
-
-const renderStorage = (state: State, entity: Entity, now: number): Record<string, unknown> => ({
-  ...entity.fields,
-  ...common(state, entity, now),
-  ...locationFields(state, entity.fields.location_uuid),
-  usage_in_minutes: minutesSince(entity.createTime, now),
-  current_price: 0,
-  snapshots: [...state.objects.snapshots.values()]
-    .filter((s) => s.fields.parent_uuid === entity.id)
-    .map((s) => ({
-      object_uuid: s.id,
-      name: s.fields.name,
-      create_time: isoTime(s.createTime),
-      storage_uuid: entity.id
-    })),
-  relations: {
-    servers: serversOf(state, "storages", entity.id).map((l) => ({
-      object_uuid: l.serverId,
-      object_name: nameOf(state, "servers", l.serverId),
-      bootdevice: l.fields.bootdevice,
-      bus: l.fields.bus,
-      controller: l.fields.controller,
-      target: l.fields.target,
-      lun: l.fields.lun,
-      create_time: isoTime(l.createTime)
-    })),
-    snapshot_schedules: []
-  }
-})
-
-const renderIp = (state: State, entity: Entity, now: number): Record<string, unknown> => ({
-  ...entity.fields,
-  ...common(state, entity, now),
-  ...locationFields(state, entity.fields.location_uuid),
-  usage_in_minutes: minutesSince(entity.createTime, now),
-  current_price: 0,
-  relations: {
-    servers: serversOf(state, "ips", entity.id).map((l) => ({
-      server_uuid: l.serverId,
-      server_name: nameOf(state, "servers", l.serverId),
-      create_time: isoTime(l.createTime)
-    })),
-    loadbalancers: []
-  }
-})
-
-const renderNetwork = (state: State, entity: Entity, now: number): Record<string, unknown> => ({
-  ...entity.fields,
-  ...common(state, entity, now),
-  ...locationFields(state, entity.fields.location_uuid),
-  relations: {
-    servers: serversOf(state, "networks", entity.id).map((l) => ({
-      object_uuid: l.serverId,
-      object_name: nameOf(state, "servers", l.serverId),
-      network_uuid: entity.id,
-      bootdevice: l.fields.bootdevice,
-      ordering: l.fields.ordering,
-      mac: l.fields.mac,
-      l3security: l.fields.l3security,
-      create_time: isoTime(l.createTime)
-    })),
-    vlans: []
-  }
-})
-
-const renderIsoimage = (state: State, entity: Entity, now: number): Record<string, unknown> => ({
-  ...entity.fields,
-  ...common(state, entity, now),
-  ...locationFields(state, entity.fields.location_uuid),
-  usage_in_minutes: minutesSince(entity.createTime, now),
-  current_price: 0,
-  relations: {
-    servers: serversOf(state, "isoimages", entity.id).map((l) => ({
-      object_uuid: l.serverId,
-      object_name: nameOf(state, "servers", l.serverId),
-      bootdevice: l.fields.bootdevice,
-      create_time: isoTime(l.createTime)
-    }))
-  }
-})
-
-const renderWithLocation = (state: State, entity: Entity, now: number): Record<string, unknown> => ({
-  ...entity.fields,
-  ...common(state, entity, now),
-  ...locationFields(state, entity.fields.location_uuid)
-})
-
-/** Snapshots and templates: located, billed by usage, no relations. */
-const renderPriced = (state: State, entity: Entity, now: number): Record<string, unknown> => ({
-  ...renderWithLocation(state, entity, now),
-  usage_in_minutes: minutesSince(entity.createTime, now),
-  current_price: 0
-})
-
-const renderLocation = (_state: State, entity: Entity, _now: number): Record<string, unknown> => ({
-  ...entity.fields,
-  object_uuid: entity.id,
-  status: "active"
-})
-
-const renderSshkey = (state: State, entity: Entity, now: number): Record<string, unknown> => ({
-  ...entity.fields,
-  ...common(state, entity, now)
-})
-
-/** An object as the API shows it, with every field of its spec definition. */
-export const render = (state: State, entity: Entity, now: number): Record<string, unknown> => {
-  switch (entity.family) {
-    case "servers":
-      return renderServer(state, entity, now)
-    case "storages":
-      return renderStorage(state, entity, now)
-    case "ips":
-      return renderIp(state, entity, now)
-    case "networks":
-      return renderNetwork(state, entity, now)
-    case "isoimages":
-      return renderIsoimage(state, entity, now)
-    case "templates":
-    case "snapshots":
-      return renderPriced(state, entity, now)
-    case "locations":
-      return renderLocation(state, entity, now)
-    case "sshkeys":
-      return renderSshkey(state, entity, now)
-  }
-}
-
-/** A list reply's map, keyed by id, in creation order. */
-export const renderMap = (
-  state: State,
-  entities: Iterable<Entity>,
-  now: number
-): Record<string, Record<string, unknown>> => {
-  const out: Record<string, Record<string, unknown>> = {}
-  for (const entity of entities) out[entity.id] = render(state, entity, now)
+  // Fields a family keeps beyond its definition (a snapshot's `parent_name`), as real replies do.
+  for (const key of Object.keys(fields)) if (!hasOwn(out, key) && !definedIn(known, key)) out[key] = fields[key]
   return out
 }
 
 // ---------------------------------------------------------------------------------------------
 // Links
 
-export const addLink = (state: State, kind: LinkKind, link: Link): void => {
-  const forward = state.links[kind].get(link.serverId) ?? new Map<string, Link>()
+export const addLink = (state: State, relation: string, link: Link): void => {
+  const forward = inner(inner(state.links, relation), link.serverId)
   forward.set(link.objectId, link)
-  state.links[kind].set(link.serverId, forward)
-  const backward = state.reverse[kind].get(link.objectId) ?? new Map<string, Link>()
+  const backward = inner(inner(state.reverse, relation), link.objectId)
   backward.set(link.serverId, link)
-  state.reverse[kind].set(link.objectId, backward)
 }
 
-export const removeLink = (state: State, kind: LinkKind, serverId: string, objectId: string): void => {
-  state.links[kind].get(serverId)?.delete(objectId)
-  state.reverse[kind].get(objectId)?.delete(serverId)
+export const removeLink = (state: State, relation: string, serverId: string, objectId: string): void => {
+  state.links.get(relation)?.get(serverId)?.delete(objectId)
+  state.reverse.get(relation)?.get(objectId)?.delete(serverId)
 }
 
-export const findLink = (state: State, kind: LinkKind, serverId: string, objectId: string): Link | undefined =>
-  state.links[kind].get(serverId)?.get(objectId)
+export const findLink = (state: State, relation: string, serverId: string, objectId: string): Link | undefined =>
+  state.links.get(relation)?.get(serverId)?.get(objectId)
+
+/** The links of a server in one relation, in the order they were made. */
+export const serverLinks = (state: State, relation: string, serverId: string): Array<Link> => [
+  ...(state.links.get(relation)?.get(serverId)?.values() ?? [])
+]
+
+/** The links of an object to servers in one relation. */
+export const objectLinks = (state: State, relation: string, objectId: string): Array<Link> => [
+  ...(state.reverse.get(relation)?.get(objectId)?.values() ?? [])
+]
 
 /** Frees every relation of a server (when it is deleted). */
 export const unlinkServer = (state: State, serverId: string): void => {
-  for (const kind of linkKinds) {
-    for (const objectId of state.links[kind].get(serverId)?.keys() ?? []) {
-      state.reverse[kind].get(objectId)?.delete(serverId)
+  for (const [relation, byServer] of state.links) {
+    for (const objectId of byServer.get(serverId)?.keys() ?? []) {
+      state.reverse.get(relation)?.get(objectId)?.delete(serverId)
     }
-    state.links[kind].delete(serverId)
+    byServer.delete(serverId)
   }
 }
 
 /** Frees every relation of an object (when it is deleted). */
-export const unlinkObject = (state: State, kind: LinkKind, objectId: string): void => {
-  for (const serverId of state.reverse[kind].get(objectId)?.keys() ?? []) {
-    state.links[kind].get(serverId)?.delete(objectId)
+export const unlinkObject = (state: State, relation: string, objectId: string): void => {
+  for (const serverId of state.reverse.get(relation)?.get(objectId)?.keys() ?? []) {
+    state.links.get(relation)?.get(serverId)?.delete(objectId)
   }
-  state.reverse[kind].delete(objectId)
+  state.reverse.get(relation)?.delete(objectId)
 }
 
-export const linkCount = (state: State, kind: LinkKind, objectId: string): number =>
-  state.reverse[kind].get(objectId)?.size ?? 0
+export const linkCount = (state: State, relation: string, objectId: string): number =>
+  state.reverse.get(relation)?.get(objectId)?.size ?? 0
 
 // ---------------------------------------------------------------------------------------------
 // Addresses from the documentation ranges (RFC 5737, RFC 3849)

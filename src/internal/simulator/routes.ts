@@ -1,599 +1,314 @@
-import * as Catalogue from "./catalogue.js"
+/**
+ * The generic engine: every operation of the descriptors is answered by the handler of its
+ * method name (`list`, `get`, `create`, `update`, `delete`, `events`, `attach`, ...), reading its
+ * family's paths, envelope keys and definitions from the descriptors. The few operations that
+ * are not one of those (power, clone, rollback, labels, requests) have a handler of their own,
+ * keyed by operationId.
+ */
+import type { Node } from "../../generated/definitions.js"
+import { familyByKey } from "../families.js"
+import type { Hooks } from "./behaviour.js"
+import * as Behaviour from "./behaviour.js"
+import type { Answer, Context } from "./context.js"
+import { accepted, find, isPublic, logEvent, noContent, ok, startJob, truncate } from "./context.js"
 import type { Body } from "./input.js"
-import * as Input from "./input.js"
-import { refuse } from "./input.js"
-import type { Entity, Family, Job, LinkKind, State } from "./model.js"
+import { dict, refuse } from "./input.js"
+import type { Entity } from "./model.js"
 import * as Model from "./model.js"
-import type { JobInfo } from "./types.js"
+import type { Family, Served } from "./spec.js"
+import { counterKey } from "./spec.js"
+import { check, definition, propertyOf } from "./validate.js"
 
-/** What a handler answers: a status and, unless 204, a JSON body. */
-export interface Answer {
-  readonly status: number
-  readonly body?: unknown
+export type { Answer, Context }
+
+/** A handler: the request, the operation's path parameters in order, and what is served. */
+export type Handler = (ctx: Context, params: ReadonlyArray<string>, served: Served) => Answer
+
+const family = (key: string): Family => familyByKey[key]!
+
+const hooksOf = (f: Family): Hooks => Behaviour.hooks[f.key] ?? {}
+
+const positive: Node = { type: "integer", minimum: 1 }
+const flagInput: Node = { anyOf: [{ type: "boolean" }, { type: "string", enum: ["true", "false"] }] }
+const labelsInput: Node = { anyOf: [{ type: "array", items: { type: "string" } }, { type: "string" }] }
+
+/**
+ * Where the simulator checks a request field other than its definition says. Stricter: cores
+ * and memory are positive (the spec states no bound; zero makes no server). Looser where the
+ * definition contradicts what clients send and the API takes: `auto_recovery` is typed string
+ * but is a boolean everywhere else (the driver sends one); a firewall's `labels` is typed string
+ * but is a list of strings like every other family's.
+ */
+const refined: Readonly<Record<string, Readonly<Record<string, Node>>>> = {
+  ServerCreate: { cores: positive, memory: positive, auto_recovery: flagInput },
+  ServerUpdate: { cores: positive, memory: positive, auto_recovery: flagInput },
+  FirewallCreate: { labels: labelsInput },
+  FirewallUpdate: { labels: labelsInput }
 }
 
-/** What handlers need besides the state: the request and the hooks that count and time jobs. */
-export interface Context {
-  readonly state: State
-  readonly now: number
-  readonly requestId: string
-  readonly method: string
-  readonly path: string
-  readonly userId: string
-  readonly bodyText: string
-  /** Decides how long the job of this write takes and whether it fails. */
-  readonly newJob: (info: JobInfo) => Job
-  readonly onCreated: (family: Family, name: string) => void
-  readonly onWrite: () => void
+/** The definition a request body is checked against, with the refinements above. */
+export const requestDefinition = (name: string): Node => {
+  const base = definition(name)
+  const changed = refined[name]
+  if (changed === undefined || base.properties === undefined) return base
+  return { ...base, properties: { ...base.properties, ...changed } }
 }
 
-type Handler = (ctx: Context, params: ReadonlyArray<string>) => Answer
-
-interface Route {
-  readonly segments: ReadonlyArray<string>
-  readonly methods: Readonly<Record<string, Handler>>
-}
-
-const ok = (body: unknown): Answer => ({ status: 200, body })
-const noContent: Answer = { status: 204 }
-
-// ---------------------------------------------------------------------------------------------
-// Helpers
-
-const body = (ctx: Context): Body => Input.parseBody(ctx.bodyText)
-
-const find = (ctx: Context, family: Family, id: string): Entity =>
-  ctx.state.objects[family].get(id) ?? refuse(404, `No ${Model.singular[family]} with the id '${id}'.`)
-
-/** Registers the job of a write under the request id, counts the write, and logs an event. */
-const startJob = (ctx: Context, family: string, entity?: Entity, activity?: string): string => {
-  Model.addJob(ctx.state, ctx.requestId, ctx.newJob({ method: ctx.method, path: ctx.path, family }))
-  ctx.onWrite()
-  if (entity !== undefined) {
-    entity.events.push({
-      requestId: ctx.requestId,
-      activity: activity ?? `${ctx.method} ${ctx.path}`,
-      requestType: ctx.method,
-      change: activity ?? "",
-      time: ctx.now
-    })
+/** The body checked against the operation's request definition: 400 naming the first problem. */
+export const checkedInput = (served: Served, body: Body | undefined): Body => {
+  const declared = served.operation.body
+  if (declared === undefined) return body ?? dict()
+  if (body === undefined) {
+    return declared.required ? refuse(400, "The request body must be a JSON object.") : dict()
   }
-  return ctx.requestId
+  const problem = check(body, requestDefinition(declared.definition), "request")
+  if (problem !== undefined) refuse(400, problem)
+  return body
 }
 
-const created = (ctx: Context, entity: Entity, extra: Record<string, unknown> = {}): Answer => ({
-  status: 202,
-  body: { request_uuid: ctx.requestId, object_uuid: entity.id, ...extra }
-})
+/** The parent object of a sub-family's operation (the storage of a snapshot), from the path. */
+const parentOf = (ctx: Context, f: Family, params: ReadonlyArray<string>): Entity | undefined =>
+  f.parent === undefined ? undefined : find(ctx, family(f.parent.family), params[0]!)
 
-const create = (ctx: Context, family: Family, fields: Record<string, unknown>): Entity => {
-  const entity = Model.addEntity(ctx.state, family, fields, ctx.now, ctx.requestId)
-  startJob(ctx, family, entity, `${Model.singular[family]} created`)
-  ctx.onCreated(family, typeof fields.name === "string" ? fields.name : "")
+/** The object the path names, checked to belong to the parent the path names. */
+const target = (ctx: Context, f: Family, params: ReadonlyArray<string>): Entity => {
+  const parent = parentOf(ctx, f, params)
+  const id = params[parent === undefined ? 0 : 1]!
+  const entity = find(ctx, f, id)
+  if (parent !== undefined && entity.parentId !== parent.id) {
+    refuse(404, `No ${f.title} with the id '${id}' on this ${family(f.parent!.family).title}.`)
+  }
   return entity
 }
 
-const locationOf = (ctx: Context, input: Body): string => {
-  const id = Input.optional(input, "location_uuid", Input.string)
-  if (id === undefined) return Catalogue.location.object_uuid
-  find(ctx, "locations", id)
-  return id
+const childrenOf = (ctx: Context, f: Family, parent: Entity | undefined): Array<Entity> => {
+  const all = [...Model.objectsOf(ctx.state, f.key).values()]
+  return parent === undefined ? all : all.filter((e) => e.parentId === parent.id)
 }
 
-/** Applies the fields of a PATCH body that `checks` knows; 422 when none is given. */
-const patchFields = (
-  ctx: Context,
-  entity: Entity,
-  checks: Readonly<Record<string, (value: unknown, key: string) => unknown>>
-): Answer => {
-  const input = body(ctx)
-  const changes: Record<string, unknown> = {}
-  for (const [key, check] of Object.entries(checks)) {
-    if (input[key] !== undefined) changes[key] = check(input[key], key)
+/** A list reply: a map keyed by id or an array, under the family's list key. */
+const listed = (ctx: Context, f: Family, entities: ReadonlyArray<Entity>): Answer => {
+  if (f.list === "array") {
+    return ok({ [f.plural]: entities.map((e) => Behaviour.render(ctx.state, e, ctx.now, f.listItem)) })
+  }
+  const out: Record<string, unknown> = {}
+  for (const e of entities) out[e.id] = Behaviour.render(ctx.state, e, ctx.now, f.listItem)
+  return ok({ [f.plural]: out })
+}
+
+/** The fields of an input that the object's definition has, in the form the object shows them. */
+const storable = (f: Family, input: Body): Record<string, unknown> => {
+  const item = definition(f.item)
+  const out = dict<unknown>()
+  for (const key of Object.keys(input)) {
+    const node = propertyOf(item, key)
+    if (node !== undefined && check(input[key], node, "reply") === undefined) out[key] = input[key]
+  }
+  return out
+}
+
+/** A create's 202, shaped by the operation's reply definition from the new object. */
+const createReply = (ctx: Context, served: Served, entity: Entity): Answer => {
+  const f = served.family
+  const response = served.operation.response
+  const own = hooksOf(f).createReply?.(ctx, entity)
+  if (response === undefined) return accepted(ctx, entity.id, own)
+  const shown = Behaviour.render(ctx.state, entity, ctx.now)
+  const computed: Record<string, unknown> = {
+    ...shown,
+    request_uuid: ctx.requestId,
+    object_uuid: entity.id,
+    ...(f.singular === undefined ? {} : { [`${f.singular}_uuid`]: entity.id }),
+    ...own
+  }
+  return { status: served.operation.success, body: Model.shape(response, computed, {}) }
+}
+
+/** Logs the write as an event of `entity` and starts its job. */
+const written = (ctx: Context, f: Family, entity: Entity, activity: string): string => {
+  logEvent(ctx, entity, f, activity)
+  return startJob(ctx, jobFamily(f))
+}
+
+/** Job durations and failures are chosen by the list key of the top-level family written to. */
+const jobFamily = (f: Family): string => counterKey(f.parent === undefined ? f : family(f.parent.family))
+
+/** A write's answer when the operation documents no body: 204, or a 202 naming the object. */
+const answered = (ctx: Context, served: Served, objectId: string): Answer =>
+  served.operation.success === 204 ? noContent : accepted(ctx, objectId)
+
+// ---------------------------------------------------------------------------------------------
+// The handlers every family shares
+
+const list: Handler = (ctx, params, { family: f }) => listed(ctx, f, childrenOf(ctx, f, parentOf(ctx, f, params)))
+
+const get: Handler = (ctx, params, { family: f }) =>
+  ok({ [f.singular!]: Behaviour.render(ctx.state, target(ctx, f, params), ctx.now) })
+
+const create: Handler = (ctx, params, served) => {
+  const f = served.family
+  const parent = parentOf(ctx, f, params)
+  const input = ctx.input
+  const fields = storable(f, input)
+  if (propertyOf(definition(f.item), "labels") !== undefined && fields.labels === undefined) fields.labels = []
+  Object.assign(fields, hooksOf(f).create?.(ctx, input, parent))
+  const entity = Model.addEntity(ctx.state, f.key, parent?.id, fields, ctx.now, ctx.requestId)
+  written(ctx, f, entity, `${f.title} created`)
+  ctx.onCreated(counterKey(f), typeof fields.name === "string" ? fields.name : "")
+  hooksOf(f).created?.(ctx, entity)
+  return createReply(ctx, served, entity)
+}
+
+/** Applies the fields of a change that the update definition knows; 422 when it names none. */
+const update: Handler = (ctx, params, served) => {
+  const f = served.family
+  const entity = target(ctx, f, params)
+  const known = definition(served.operation.body!.definition).properties ?? {}
+  let changes = dict<unknown>()
+  for (const key of Object.keys(ctx.input)) {
+    if (Object.prototype.hasOwnProperty.call(known, key)) changes[key] = ctx.input[key]
   }
   if (Object.keys(changes).length === 0) refuse(422, "Must specify at least one parameter to change.")
-  if (isPublic(entity)) refuse(403, `This ${Model.singular[entity.family]} is public and cannot be changed.`)
-  return applyPatch(ctx, entity, changes)
-}
-
-/** Objects of the seeded catalogue that belong to everyone: templates, ISO images, the public network and location. */
-const isPublic = (entity: Entity): boolean =>
-  entity.fields.private === false || entity.fields.delete_block === true || entity.fields.public === true
-
-const applyPatch = (ctx: Context, entity: Entity, changes: Record<string, unknown>): Answer => {
-  Object.assign(entity.fields, changes)
+  if (isPublic(entity)) refuse(403, `This ${f.title} is public and cannot be changed.`)
+  changes = hooksOf(f).update?.(ctx, entity, changes) ?? changes
+  Object.assign(entity.fields, storable(f, changes))
   entity.changeTime = ctx.now
-  startJob(ctx, entity.family, entity, `changed ${Object.keys(changes).join(", ")}`)
-  return noContent
+  written(ctx, f, entity, `changed ${Object.keys(changes).join(", ")}`)
+  return answered(ctx, served, entity.id)
 }
 
-/** Deletes at once, keeping the object as it was shown for `/objects/deleted/{family}`. */
-const remove = (ctx: Context, entity: Entity): Answer => {
-  const shown = Model.render(ctx.state, entity, ctx.now)
-  ctx.state.deleted[entity.family].set(entity.id, { ...shown, status: "deleted", change_time: Model.isoTime(ctx.now) })
-  ctx.state.objects[entity.family].delete(entity.id)
-  startJob(ctx, entity.family)
-  return noContent
-}
+/** The families listing what was deleted from `f`, by the family they list. */
+const deletedLists = (f: Family): ReadonlyArray<Family> =>
+  Object.values(familyByKey).filter((d) => d.deletedOf === f.key)
 
-const events = (ctx: Context, entity: Entity): Answer =>
-  ok({
-    events: entity.events.map((e) => {
-      const job = ctx.state.jobs.get(e.requestId)
-      return {
-        object_type: Model.singular[entity.family],
-        object_uuid: entity.id,
-        request_uuid: e.requestId,
-        activity: e.activity,
-        request_type: e.requestType,
-        request_status: job === undefined ? "done" : Model.jobStatus(job, ctx.now),
-        change: e.change,
-        timestamp: Model.isoTime(e.time),
-        user_uuid: ctx.userId
-      }
+/** Deletes at once: frees its links, removes its children, keeps it for the deleted lists. */
+const removeEntity = (ctx: Context, f: Family, entity: Entity): void => {
+  for (const d of deletedLists(f)) {
+    const shown = Behaviour.render(ctx.state, entity, ctx.now, d.item)
+    Model.deletedOf(ctx.state, d.key).set(entity.id, {
+      ...shown,
+      status: "deleted",
+      change_time: Model.isoTime(ctx.now)
     })
-  })
-
-// ---------------------------------------------------------------------------------------------
-// Creates
-
-const createServer: Handler = (ctx) => {
-  const input = body(ctx)
-  const fields = {
-    name: Input.requiredName(input),
-    cores: Input.required(input, "cores", Input.positiveInteger),
-    memory: Input.required(input, "memory", Input.positiveInteger),
-    location_uuid: locationOf(ctx, input),
-    labels: Input.optional(input, "labels", Input.labels) ?? [],
-    hardware_profile: Input.optional(input, "hardware_profile", Input.oneOf(hardwareProfiles)) ?? "default",
-    availability_zone: Input.optional(input, "availability_zone", Input.string) ?? null,
-    auto_recovery: Input.optional(input, "auto_recovery", Input.flag) ?? true,
-    power: false,
-    legacy: false,
-    console_token: Model.newId(ctx.state).replace(/-/g, "")
   }
-  const entity = create(ctx, "servers", fields)
-  return created(ctx, entity, { server_uuid: entity.id, network_uuids: [], storage_uuids: [], ipaddr_uuids: [] })
+  Model.objectsOf(ctx.state, f.key).delete(entity.id)
+  if (f.key === "servers") Model.unlinkServer(ctx.state, entity.id)
+  const relation = Behaviour.relations[f.key as Behaviour.LinkedFamily]
+  if (relation !== undefined) Model.unlinkObject(ctx.state, relation, entity.id)
+  for (const child of Object.values(familyByKey).filter((c) => c.parent?.family === f.key && c.list !== "array")) {
+    for (const e of childrenOf(ctx, child, entity)) removeEntity(ctx, child, e)
+  }
 }
 
-const hardwareProfiles = ["default", "nested", "legacy", "cisco_csr", "sophos_utm", "f5_bigip", "q35", "q35_nested"]
-const storageTypes = ["storage", "storage_high", "storage_insane"]
-
-const templateOf = (ctx: Context, input: Body): Entity | undefined => {
-  const template = Input.optional(input, "template", Input.object)
-  if (template === undefined) return undefined
-  const id = Input.required(template, "template_uuid", Input.string)
-  Input.optional(template, "sshkeys", Input.stringList)
-  Input.optional(template, "hostname", Input.string)
-  return find(ctx, "templates", id)
+const remove: Handler = (ctx, params, served) => {
+  const f = served.family
+  const entity = target(ctx, f, params)
+  if (isPublic(entity)) refuse(403, `This ${f.title} is public and cannot be deleted.`)
+  hooksOf(f).remove?.(ctx, entity)
+  removeEntity(ctx, f, entity)
+  logEvent(ctx, entity, f, `${f.title} deleted`)
+  startJob(ctx, jobFamily(f))
+  return answered(ctx, served, entity.id)
 }
 
-const createStorage: Handler = (ctx) => {
-  const input = body(ctx)
-  const name = Input.requiredName(input)
-  const size = Input.required(input, "capacity", Input.capacity)
-  const locationId = locationOf(ctx, input)
-  const template = templateOf(ctx, input)
-  const minimum = Number(template?.fields.capacity ?? 1)
-  if (size < minimum) refuse(400, `The template needs a capacity of at least ${minimum} GB.`)
-  const entity = create(ctx, "storages", {
-    name,
-    capacity: size,
-    location_uuid: locationId,
-    storage_type: Input.optional(input, "storage_type", Input.oneOf(storageTypes)) ?? "storage",
-    labels: Input.optional(input, "labels", Input.labels) ?? [],
-    last_used_template: template?.id ?? null,
-    license_product_no: template?.fields.license_product_no ?? null,
-    parent_uuid: null
-  })
-  return created(ctx, entity)
+const renderEvent = (e: Model.EventRecord, ctx: Context): Record<string, unknown> => {
+  const job = ctx.state.jobs.get(e.requestId)
+  return Model.shape("Event", {
+    object_type: e.objectType,
+    object_uuid: e.objectId,
+    request_uuid: e.requestId,
+    activity: e.activity,
+    request_type: e.requestType,
+    request_status: job === undefined ? "done" : Model.jobStatus(job, ctx.now),
+    change: e.change,
+    timestamp: Model.isoTime(e.time),
+    user_uuid: e.userId
+  }, {})
 }
 
-const createIp: Handler = (ctx) => {
-  const input = body(ctx)
-  const family = Input.required(input, "family", Input.oneOf([4, 6]))
-  const address = family === 4 ? Model.allocateIpv4(ctx.state) : Model.allocateIpv6(ctx.state)
-  if (address === undefined) return refuse(416, "The IPv4 address pool is exhausted.")
-  const prefix = `${address}/${family === 4 ? 32 : 128}`
-  const entity = create(ctx, "ips", {
-    name: Input.optional(input, "name", Input.name) ?? "",
-    family,
-    ip: address,
-    prefix,
-    location_uuid: locationOf(ctx, input),
-    failover: Input.optional(input, "failover", Input.boolean) ?? false,
-    reverse_dns: Input.optional(input, "reverse_dns", Input.string) ?? reverseDns(address, family),
-    labels: Input.optional(input, "labels", Input.labels) ?? [],
-    delete_block: false
-  })
-  return created(ctx, entity, { ip: address, prefix })
+const events: Handler = (ctx, params, { family: f }) => {
+  const entity = target(ctx, f, params)
+  return ok({ events: ctx.state.events.filter((e) => e.objectId === entity.id).map((e) => renderEvent(e, ctx)) })
 }
 
-const reverseDns = (address: string, family: number): string =>
-  `static-${address.replace(/[.:]/g, "-")}.ipv${family}.simulator.example`
-
-const createNetwork: Handler = (ctx) => {
-  const input = body(ctx)
-  const entity = create(ctx, "networks", {
-    name: Input.requiredName(input),
-    location_uuid: locationOf(ctx, input),
-    l2security: Input.optional(input, "l2security", Input.boolean) ?? false,
-    labels: Input.optional(input, "labels", Input.labels) ?? [],
-    public_net: false,
-    network_type: "network",
-    delete_block: false
-  })
-  return created(ctx, entity)
-}
-
-const createSshkey: Handler = (ctx) => {
-  const input = body(ctx)
-  const entity = create(ctx, "sshkeys", {
-    name: Input.requiredName(input),
-    sshkey: Input.required(input, "sshkey", Input.string),
-    labels: Input.optional(input, "labels", Input.labels) ?? [],
-    user_uuid: ctx.userId
-  })
-  return created(ctx, entity)
-}
-
-const createTemplate: Handler = (ctx) => {
-  const input = body(ctx)
-  const name = Input.requiredName(input)
-  const snapshot = find(ctx, "snapshots", Input.required(input, "snapshot_uuid", Input.string))
-  const source = typeof snapshot.fields.last_used_template === "string"
-    ? ctx.state.objects.templates.get(snapshot.fields.last_used_template)
-    : undefined
-  const entity = create(ctx, "templates", {
-    name,
-    location_uuid: snapshot.fields.location_uuid,
-    capacity: snapshot.fields.capacity,
-    labels: Input.optional(input, "labels", Input.labels) ?? [],
-    ostype: source?.fields.ostype ?? "linux",
-    distro: source?.fields.distro ?? null,
-    version: source?.fields.version ?? null,
-    description: null,
-    private: true,
-    license_product_no: source?.fields.license_product_no ?? null,
-    usage_in_minutes: 0
-  })
-  return created(ctx, entity)
-}
-
-const createLocation: Handler = (ctx) => {
-  const input = body(ctx)
-  const name = Input.requiredName(input)
-  const parent = find(ctx, "locations", Input.required(input, "parent_location_uuid", Input.string))
-  const entity = create(ctx, "locations", {
-    name,
-    labels: Input.optional(input, "labels", Input.labels) ?? [],
-    iata: parent.fields.iata,
-    country: parent.fields.country,
-    active: true,
-    public: false,
-    cpunode_count: Input.required(input, "cpunode_count", Input.positiveInteger),
-    product_no: Input.required(input, "product_no", Input.positiveInteger),
-    change_requested: null
-  })
-  return created(ctx, entity)
-}
-
-const createIsoimage: Handler = (ctx) => {
-  const input = body(ctx)
-  const entity = create(ctx, "isoimages", {
-    name: Input.requiredName(input),
-    source_url: Input.required(input, "source_url", Input.string),
-    labels: Input.optional(input, "labels", Input.labels) ?? [],
-    location_uuid: locationOf(ctx, input),
-    description: null,
-    version: null,
-    private: true,
-    capacity: 1
-  })
-  return created(ctx, entity)
+const listByLocation: Handler = (ctx, [id], { family: f }) => {
+  find(ctx, family("locations"), id!)
+  return listed(ctx, f, childrenOf(ctx, f, undefined).filter((e) => e.fields.location_uuid === id))
 }
 
 // ---------------------------------------------------------------------------------------------
-// Changes
+// Server relations (attach, list, get, change, detach)
 
-const nameCheck = { name: Input.name, labels: Input.labels }
+const objectFamily = (relation: Family): Family => family(relation.key.slice("servers.".length))
 
-const patchChecks: Readonly<Record<Family, Readonly<Record<string, (value: unknown, key: string) => unknown>>>> = {
-  servers: {
-    ...nameCheck,
-    cores: Input.positiveInteger,
-    memory: Input.positiveInteger,
-    availability_zone: Input.string,
-    auto_recovery: Input.flag
-  },
-  storages: { ...nameCheck, capacity: Input.capacity, storage_type: Input.oneOf(storageTypes) },
-  ips: { ...nameCheck, failover: Input.boolean, reverse_dns: Input.string },
-  networks: { ...nameCheck, l2security: Input.boolean },
-  sshkeys: { ...nameCheck, sshkey: Input.string },
-  templates: nameCheck,
-  locations: { ...nameCheck, cpunode_count: Input.positiveInteger },
-  isoimages: nameCheck,
-  snapshots: nameCheck
+const linkOf = (ctx: Context, relation: Family, serverId: string, objectId: string) =>
+  Model.findLink(ctx.state, relation.key, serverId, objectId) ??
+    refuse(404, `The ${objectFamily(relation).title} '${objectId}' is not attached to this server.`)
+
+const attach: Handler = (ctx, [id], served) => {
+  const relation = served.family
+  const server = find(ctx, family("servers"), id!)
+  const object = find(ctx, objectFamily(relation), ctx.input.object_uuid as string)
+  if (Model.findLink(ctx.state, relation.key, server.id, object.id) !== undefined) {
+    refuse(409, `The ${objectFamily(relation).title} is already attached to this server.`)
+  }
+  Behaviour.checkLink(ctx, relation.key, server, object)
+  const fields = Model.fieldsFrom(Behaviour.linkFields(ctx, relation.key, server.id, ctx.input))
+  Model.addLink(ctx.state, relation.key, { serverId: server.id, objectId: object.id, createTime: ctx.now, fields })
+  written(ctx, family("servers"), server, `attached ${objectFamily(relation).title} ${object.id}`)
+  return accepted(ctx, object.id)
 }
 
-const patchStorage = (ctx: Context, entity: Entity): Answer => {
-  const input = body(ctx)
-  // The API grows storages but cannot shrink them.
-  if (typeof input.capacity === "number" && input.capacity < Number(entity.fields.capacity)) {
-    refuse(400, "A storage's capacity can only grow.")
-  }
-  return patchFields(ctx, entity, patchChecks.storages)
+const relationList: Handler = (ctx, [id], { family: relation }) => {
+  find(ctx, family("servers"), id!)
+  return ok({
+    [relation.plural]: Model.serverLinks(ctx.state, relation.key, id!).map((l) =>
+      Model.shape(relation.listItem, Behaviour.renderLink(ctx.state, relation.key, l), {})
+    )
+  })
+}
+
+const relationGet: Handler = (ctx, [id, objectId], { family: relation }) => {
+  find(ctx, family("servers"), id!)
+  const link = linkOf(ctx, relation, id!, objectId!)
+  return ok({
+    [relation.singular!]: Model.shape(relation.item, Behaviour.renderLink(ctx.state, relation.key, link), {})
+  })
+}
+
+const relationUpdate: Handler = (ctx, [id, objectId], served) => {
+  const relation = served.family
+  const server = find(ctx, family("servers"), id!)
+  const link = linkOf(ctx, relation, id!, objectId!)
+  const known = definition(served.operation.body!.definition).properties ?? {}
+  const changes = Object.keys(ctx.input).filter((key) => Object.prototype.hasOwnProperty.call(known, key))
+  if (changes.length === 0) refuse(422, "Must specify at least one parameter to change.")
+  for (const key of changes) link.fields[key] = ctx.input[key]
+  written(ctx, family("servers"), server, `changed the link of ${objectFamily(relation).title} ${objectId}`)
+  return answered(ctx, served, objectId!)
+}
+
+const detach: Handler = (ctx, [id, objectId], served) => {
+  const relation = served.family
+  const server = find(ctx, family("servers"), id!)
+  linkOf(ctx, relation, id!, objectId!)
+  Model.removeLink(ctx.state, relation.key, id!, objectId!)
+  written(ctx, family("servers"), server, `detached ${objectFamily(relation).title} ${objectId}`)
+  return answered(ctx, served, objectId!)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Deletes
-
-const deleteServer = (ctx: Context, entity: Entity): Answer => {
-  const answer = remove(ctx, entity)
-  Model.unlinkServer(ctx.state, entity.id)
-  return answer
-}
-
-const deleteStorage = (ctx: Context, entity: Entity): Answer => {
-  if (Model.linkCount(ctx.state, "storages", entity.id) > 0) {
-    refuse(424, "The storage is attached to a server; detach it first.")
-  }
-  for (const snapshot of [...ctx.state.objects.snapshots.values()]) {
-    if (snapshot.fields.parent_uuid === entity.id) ctx.state.objects.snapshots.delete(snapshot.id)
-  }
-  return remove(ctx, entity)
-}
-
-const deleteLinked = (kind: LinkKind) => (ctx: Context, entity: Entity): Answer => {
-  if (isPublic(entity)) refuse(403, `This ${Model.singular[entity.family]} is public and cannot be deleted.`)
-  const answer = remove(ctx, entity)
-  Model.unlinkObject(ctx.state, kind, entity.id)
-  if (kind === "ips") Model.releaseIp(ctx.state, entity.fields.ip)
-  return answer
-}
-
-const deletePrivate = (ctx: Context, entity: Entity): Answer => {
-  if (isPublic(entity)) refuse(403, `This ${Model.singular[entity.family]} is public and cannot be deleted.`)
-  return remove(ctx, entity)
-}
-
-const deleters: Readonly<Record<Exclude<Family, "snapshots">, (ctx: Context, entity: Entity) => Answer>> = {
-  servers: deleteServer,
-  storages: deleteStorage,
-  ips: deleteLinked("ips"),
-  networks: deleteLinked("networks"),
-  isoimages: deleteLinked("isoimages"),
-  sshkeys: remove,
-  templates: deletePrivate,
-  locations: deletePrivate
-}
-
-// ---------------------------------------------------------------------------------------------
-// Servers: power and relations
-
-const power: Handler = (ctx, [id]) => {
-  const server = find(ctx, "servers", id!)
-  const input = body(ctx)
-  const wanted = Input.required(input, "power", Input.boolean)
-  return changePower(ctx, server, wanted)
-}
+// Operations of their own
 
 /** The power state turns when the job is done, as the API turns power asynchronously. */
 const changePower = (ctx: Context, server: Entity, wanted: boolean): Answer => {
-  const jobId = startJob(ctx, "servers", server, wanted ? "power on" : "power off")
+  const jobId = written(ctx, family("servers"), server, wanted ? "power on" : "power off")
   Model.defer(ctx.state, jobId, () => {
     server.fields.power = wanted
     server.changeTime = ctx.state.jobs.get(jobId)?.doneAt ?? server.changeTime
   })
   return noContent
 }
-
-const shutdown: Handler = (ctx, [id]) => {
-  const server = find(ctx, "servers", id!)
-  body(ctx)
-  return changePower(ctx, server, false)
-}
-
-const relationKey: Readonly<Record<LinkKind, string>> = {
-  storages: "storage",
-  ips: "ip",
-  networks: "network",
-  isoimages: "isoimage"
-}
-
-const listRelations = (kind: LinkKind): Handler => (ctx, [id]) => {
-  find(ctx, "servers", id!)
-  return ok({
-    [`${relationKey[kind]}_relations`]: Model.serverLinks(ctx.state, kind, id!).map((l) =>
-      Model.renderLink(ctx.state, kind, l)
-    )
-  })
-}
-
-const getRelation = (kind: LinkKind): Handler => (ctx, [id, objectId]) => {
-  find(ctx, "servers", id!)
-  const link = Model.findLink(ctx.state, kind, id!, objectId!) ??
-    refuse(404, `The ${relationKey[kind]} '${objectId}' is not linked to this server.`)
-  const { server_uuid: _, ...rest } = Model.renderLink(ctx.state, kind, link)
-  return ok({ [`${relationKey[kind]}_relation`]: rest })
-}
-
-const linkFields = (ctx: Context, kind: LinkKind, serverId: string, input: Body): Record<string, unknown> => {
-  const count = Model.serverLinks(ctx.state, kind, serverId).length
-  switch (kind) {
-    case "storages":
-      return {
-        bootdevice: Input.optional(input, "bootdevice", Input.boolean) ?? count === 0,
-        controller: 0,
-        bus: 0,
-        target: 0,
-        lun: count
-      }
-    case "networks":
-      return {
-        bootdevice: Input.optional(input, "bootdevice", Input.boolean) ?? false,
-        ordering: Input.optional(input, "ordering", Input.positiveOrZero) ?? count,
-        l3security: Input.optional(input, "l3security", Input.stringList) ?? null,
-        firewall: Input.optional(input, "firewall", Input.object) ?? null,
-        firewall_template_uuid: Input.optional(input, "firewall_template_uuid", Input.string) ?? null,
-        mac: Model.newMac(ctx.state)
-      }
-    case "isoimages":
-      return { bootdevice: Input.optional(input, "bootdevice", Input.boolean) ?? false }
-    case "ips":
-      return {}
-  }
-}
-
-const link = (kind: LinkKind): Handler => (ctx, [id]) => {
-  const server = find(ctx, "servers", id!)
-  const input = body(ctx)
-  const objectId = Input.required(input, "object_uuid", Input.string)
-  find(ctx, kind, objectId)
-  if (Model.findLink(ctx.state, kind, server.id, objectId) !== undefined) {
-    refuse(409, `The ${relationKey[kind]} is already linked to this server.`)
-  }
-  // A storage or an IP belongs to one server at a time; networks and ISO images are shared.
-  if ((kind === "storages" || kind === "ips") && Model.linkCount(ctx.state, kind, objectId) > 0) {
-    refuse(409, `The ${relationKey[kind]} is linked to another server.`)
-  }
-  const fields = linkFields(ctx, kind, server.id, input)
-  Model.addLink(ctx.state, kind, { serverId: server.id, objectId, createTime: ctx.now, fields })
-  startJob(ctx, "servers", server, `linked ${relationKey[kind]} ${objectId}`)
-  return { status: 202, body: { request_uuid: ctx.requestId, object_uuid: objectId } }
-}
-
-const relationChecks: Readonly<Record<LinkKind, Readonly<Record<string, (value: unknown, key: string) => unknown>>>> = {
-  storages: { bootdevice: Input.boolean, ordering: Input.positiveOrZero, l3security: Input.stringList },
-  networks: {
-    bootdevice: Input.boolean,
-    ordering: Input.positiveOrZero,
-    l3security: Input.stringList,
-    firewall: Input.object,
-    firewall_template_uuid: Input.string
-  },
-  isoimages: { bootdevice: Input.boolean, name: Input.name },
-  ips: { bootdevice: Input.boolean, name: Input.name }
-}
-
-const patchRelation = (kind: LinkKind): Handler => (ctx, [id, objectId]) => {
-  const server = find(ctx, "servers", id!)
-  const found = Model.findLink(ctx.state, kind, id!, objectId!) ??
-    refuse(404, `The ${relationKey[kind]} '${objectId}' is not linked to this server.`)
-  const input = body(ctx)
-  const changes: Record<string, unknown> = {}
-  for (const [key, check] of Object.entries(relationChecks[kind])) {
-    if (input[key] !== undefined) changes[key] = check(input[key], key)
-  }
-  if (Object.keys(changes).length === 0) refuse(422, "Must specify at least one parameter to change.")
-  Object.assign(found.fields, changes)
-  startJob(ctx, "servers", server, `changed ${relationKey[kind]} link ${objectId}`)
-  return noContent
-}
-
-const unlink = (kind: LinkKind): Handler => (ctx, [id, objectId]) => {
-  const server = find(ctx, "servers", id!)
-  if (Model.findLink(ctx.state, kind, id!, objectId!) === undefined) {
-    refuse(404, `The ${relationKey[kind]} '${objectId}' is not linked to this server.`)
-  }
-  Model.removeLink(ctx.state, kind, id!, objectId!)
-  startJob(ctx, "servers", server, `unlinked ${relationKey[kind]} ${objectId}`)
-  return noContent
-}
-
-// ---------------------------------------------------------------------------------------------
-// Storages: clone and snapshots
-
-const clone: Handler = (ctx, [id]) => {
-  const source = find(ctx, "storages", id!)
-  const name = [...`${String(source.fields.name)} clone`].slice(0, 64).join("")
-  const entity = create(ctx, "storages", {
-    ...source.fields,
-    name,
-    labels: [...(source.fields.labels as Array<string>)]
-  })
-  return created(ctx, entity)
-}
-
-const snapshotOf = (ctx: Context, storageId: string, snapshotId: string): Entity => {
-  const snapshot = find(ctx, "snapshots", snapshotId)
-  if (snapshot.fields.parent_uuid !== storageId) refuse(404, `No snapshot with the id '${snapshotId}' on this storage.`)
-  return snapshot
-}
-
-const listSnapshots: Handler = (ctx, [id]) => {
-  find(ctx, "storages", id!)
-  const own = [...ctx.state.objects.snapshots.values()].filter((s) => s.fields.parent_uuid === id)
-  return ok({ snapshots: Model.renderMap(ctx.state, own, ctx.now) })
-}
-
-const createSnapshot: Handler = (ctx, [id]) => {
-  const storage = find(ctx, "storages", id!)
-  const input = body(ctx)
-  const name = Input.optional(input, "name", Input.name) ??
-    [...`${String(storage.fields.name)} Snapshot`].slice(0, 64).join("")
-  const entity = create(ctx, "snapshots", {
-    name,
-    labels: Input.optional(input, "labels", Input.labels) ?? [],
-    parent_uuid: storage.id,
-    parent_name: storage.fields.name,
-    capacity: storage.fields.capacity,
-    location_uuid: storage.fields.location_uuid,
-    last_used_template: storage.fields.last_used_template ?? null,
-    license_product_no: storage.fields.license_product_no ?? null
-  })
-  return created(ctx, entity)
-}
-
-const getSnapshot: Handler = (ctx, [id, snapshotId]) => {
-  find(ctx, "storages", id!)
-  return ok({ snapshot: Model.render(ctx.state, snapshotOf(ctx, id!, snapshotId!), ctx.now) })
-}
-
-const patchSnapshot: Handler = (ctx, [id, snapshotId]) => {
-  find(ctx, "storages", id!)
-  return patchFields(ctx, snapshotOf(ctx, id!, snapshotId!), patchChecks.snapshots)
-}
-
-const deleteSnapshot: Handler = (ctx, [id, snapshotId]) => {
-  find(ctx, "storages", id!)
-  return remove(ctx, snapshotOf(ctx, id!, snapshotId!))
-}
-
-const rollback: Handler = (ctx, [id, snapshotId]) => {
-  const storage = find(ctx, "storages", id!)
-  const snapshot = snapshotOf(ctx, id!, snapshotId!)
-  const input = body(ctx)
-  if (Input.required(input, "rollback", Input.boolean) !== true) {
-    refuse(400, "Set 'rollback' to true to roll the storage back.")
-  }
-  storage.fields.capacity = snapshot.fields.capacity
-  storage.changeTime = ctx.now
-  startJob(ctx, "storages", storage, `rolled back to snapshot ${snapshot.id}`)
-  return { status: 202, body: { request_uuid: ctx.requestId, object_uuid: storage.id } }
-}
-
-const exportToS3: Handler = (ctx, [id, snapshotId]) => {
-  find(ctx, "storages", id!)
-  const snapshot = snapshotOf(ctx, id!, snapshotId!)
-  const input = body(ctx)
-  Input.required(input, "s3auth", Input.object)
-  Input.required(input, "s3data", Input.object)
-  startJob(ctx, "snapshots", snapshot, "exported to S3")
-  return { status: 202, body: { request_uuid: ctx.requestId, object_uuid: snapshot.id } }
-}
-
-/** Storages are imported from backups; the simulator keeps none, so every backup id is unknown. */
-const importFromBackup: Handler = (ctx) => {
-  const input = body(ctx)
-  const backup = Input.required(input, "backup", Input.object)
-  const id = Input.required(backup, "backup_uuid", Input.string)
-  Input.optional(backup, "name", Input.name)
-  return refuse(404, `No backup with the id '${id}'.`)
-}
-
-// ---------------------------------------------------------------------------------------------
-// Requests and locations
 
 const getRequest: Handler = (ctx, [id]) => {
   const job = ctx.state.jobs.get(id!) ?? refuse(404, `No request with the id '${id}'.`)
@@ -602,146 +317,160 @@ const getRequest: Handler = (ctx, [id]) => {
   return ok({ [id!]: { status, message, create_time: Model.isoTime(job.createTime) } })
 }
 
-const byLocation = (family: Family): Handler => (ctx, [id]) => {
-  find(ctx, "locations", id!)
-  const inLocation = [...ctx.state.objects[family].values()].filter((e) => e.fields.location_uuid === id)
-  return ok({ [family]: Model.renderMap(ctx.state, inLocation, ctx.now) })
+const clone: Handler = (ctx, params, served) => {
+  const source = target(ctx, served.family, params)
+  const fields = Model.fieldsFrom(source.fields)
+  fields.name = truncate(`${String(source.fields.name)} clone`)
+  fields.labels = [...(source.fields.labels as Array<string>)]
+  const entity = Model.addEntity(ctx.state, source.family, undefined, fields, ctx.now, ctx.requestId)
+  written(ctx, served.family, entity, "storage cloned")
+  ctx.onCreated(counterKey(served.family), String(fields.name))
+  return createReply(ctx, served, entity)
 }
 
-// ---------------------------------------------------------------------------------------------
-// The route table, from the spec's paths for these families
+const findBackup = (ctx: Context, id: string): Entity =>
+  Model.objectsOf(ctx.state, "storages.backups").get(id) ?? refuse(404, `No backup with the id '${id}'.`)
 
-const creators: Readonly<Record<Exclude<Family, "snapshots">, Handler>> = {
-  servers: createServer,
-  storages: createStorage,
-  ips: createIp,
-  networks: createNetwork,
-  sshkeys: createSshkey,
-  templates: createTemplate,
-  locations: createLocation,
-  isoimages: createIsoimage
+/** A new storage from a backup, with the backup's capacity. */
+const importFromBackup: Handler = (ctx, _params, served) => {
+  const request = ctx.input.backup as Body
+  const backup = findBackup(ctx, request.backup_uuid as string)
+  const source = Model.objectsOf(ctx.state, "storages").get(backup.parentId!)
+  const fields = Model.fieldsFrom({
+    ...(source?.fields ?? {}),
+    name: request.name ?? truncate(`${String(backup.fields.name)} import`),
+    capacity: backup.fields.Capacity,
+    labels: []
+  })
+  const entity = Model.addEntity(ctx.state, "storages", undefined, fields, ctx.now, ctx.requestId)
+  written(ctx, served.family, entity, "storage imported")
+  ctx.onCreated("storages", String(fields.name))
+  return createReply(ctx, served, entity)
 }
 
-const familyRoutes = (family: Exclude<Family, "snapshots">): Array<Route> => {
-  const one = (ctx: Context, id: string) => find(ctx, family, id)
-  const routes: Array<Route> = [
-    {
-      segments: ["objects", family],
-      methods: {
-        GET: (ctx) => ok({ [family]: Model.renderMap(ctx.state, ctx.state.objects[family].values(), ctx.now) }),
-        POST: creators[family]
-      }
-    },
-    {
-      segments: ["objects", family, ":id"],
-      methods: {
-        GET: (ctx, [id]) => ok({ [Model.singular[family]]: Model.render(ctx.state, one(ctx, id!), ctx.now) }),
-        PATCH: (ctx, [id]) =>
-          family === "storages"
-            ? patchStorage(ctx, one(ctx, id!))
-            : patchFields(ctx, one(ctx, id!), patchChecks[family]),
-        DELETE: (ctx, [id]) => deleters[family](ctx, one(ctx, id!))
-      }
-    }
-  ]
-  if (family !== "locations") {
-    routes.push({
-      segments: ["objects", family, ":id", "events"],
-      methods: { GET: (ctx, [id]) => events(ctx, one(ctx, id!)) }
-    })
+/** Rolls a storage back: to a snapshot, or to one of its backups. */
+const rollback: Handler = (ctx, params, served) => {
+  if (ctx.input.rollback !== true) refuse(400, "Set 'rollback' to true to roll the storage back.")
+  const point = target(ctx, served.family, params)
+  const storage = find(ctx, family("storages"), params[0]!)
+  storage.fields.capacity = point.fields.capacity ?? point.fields.Capacity ?? storage.fields.capacity
+  storage.changeTime = ctx.now
+  written(ctx, family("storages"), storage, `rolled back to ${served.family.title} ${point.id}`)
+  return accepted(ctx, storage.id)
+}
+
+const exportToS3: Handler = (ctx, params, served) => {
+  const snapshot = target(ctx, served.family, params)
+  for (const key of ["s3auth", "s3data"]) {
+    if (ctx.input[key] === undefined) refuse(400, `The field '${key}' is required.`)
   }
-  return routes
+  written(ctx, served.family, snapshot, "exported to S3")
+  return accepted(ctx, snapshot.id)
 }
 
-const relationRoutes = (kind: LinkKind): Array<Route> => [
-  { segments: ["objects", "servers", ":id", kind], methods: { GET: listRelations(kind), POST: link(kind) } },
-  {
-    segments: ["objects", "servers", ":id", kind, ":oid"],
-    // The spec has no PATCH for a server's IP relation.
-    methods: kind === "ips"
-      ? { GET: getRelation(kind), DELETE: unlink(kind) }
-      : { GET: getRelation(kind), PATCH: patchRelation(kind), DELETE: unlink(kind) }
-  }
-]
-
-const locationFamilies: ReadonlyArray<Family> = [
-  "ips",
-  "isoimages",
-  "networks",
-  "servers",
-  "snapshots",
-  "storages",
-  "templates"
-]
-
-const deletedFamilies: ReadonlyArray<Family> = [
-  "ips",
-  "isoimages",
-  "networks",
-  "servers",
-  "snapshots",
-  "storages",
-  "templates"
-]
-
-const listDeleted = (family: Family): Handler => (ctx) => {
-  const shown: Record<string, unknown> = {}
-  for (const [id, object] of ctx.state.deleted[family]) shown[id] = object
-  return ok({ [`deleted_${family}`]: shown })
-}
-
-export const routes: ReadonlyArray<Route> = [
-  { segments: ["requests", ":id"], methods: { GET: getRequest } },
-  // Before the storage routes, whose `:id` would take "import".
-  { segments: ["objects", "storages", "import"], methods: { POST: importFromBackup } },
-  ...(["servers", "storages", "ips", "networks", "sshkeys", "templates", "locations", "isoimages"] as const).flatMap(
-    familyRoutes
-  ),
-  {
-    segments: ["objects", "servers", ":id", "power"],
-    methods: { GET: (ctx, [id]) => ok({ power: find(ctx, "servers", id!).fields.power }), PATCH: power }
-  },
-  { segments: ["objects", "servers", ":id", "shutdown"], methods: { PATCH: shutdown } },
-  {
-    segments: ["objects", "servers", ":id", "metrics"],
-    methods: { GET: (ctx, [id]) => (find(ctx, "servers", id!), ok({ server_metrics: [] })) }
-  },
-  ...Model.linkKinds.flatMap(relationRoutes),
-  { segments: ["objects", "storages", ":id", "clone"], methods: { POST: clone } },
-  { segments: ["objects", "storages", ":id", "snapshots"], methods: { GET: listSnapshots, POST: createSnapshot } },
-  {
-    segments: ["objects", "storages", ":id", "snapshots", ":sid"],
-    methods: { GET: getSnapshot, PATCH: patchSnapshot, DELETE: deleteSnapshot }
-  },
-  { segments: ["objects", "storages", ":id", "snapshots", ":sid", "rollback"], methods: { PATCH: rollback } },
-  { segments: ["objects", "storages", ":id", "snapshots", ":sid", "export_to_s3"], methods: { PATCH: exportToS3 } },
-  ...deletedFamilies.map((family): Route => ({
-    segments: ["objects", "deleted", family],
-    methods: { GET: listDeleted(family) }
-  })),
-  ...locationFamilies.map((family): Route => ({
-    segments: ["objects", "locations", ":id", family],
-    methods: { GET: byLocation(family) }
-  }))
-]
-
-/** The route whose segments match the path, and the values of its `:` parameters. */
-export const match = (
-  segments: ReadonlyArray<string>
-): { readonly route: Route; readonly params: ReadonlyArray<string> } | undefined => {
-  for (const route of routes) {
-    if (route.segments.length !== segments.length) continue
-    const params: Array<string> = []
-    let matched = true
-    for (let i = 0; i < segments.length; i++) {
-      const expected = route.segments[i]!
-      if (expected.startsWith(":")) params.push(segments[i]!)
-      else if (expected !== segments[i]) {
-        matched = false
-        break
+/** Every label in use, with the objects carrying it. */
+const labelIndex = (ctx: Context): Map<string, Record<string, unknown>> => {
+  const found = new Map<string, { relations: Array<Record<string, unknown>>; first: number; last: number }>()
+  for (const [familyKey, objects] of ctx.state.objects) {
+    const f = family(familyKey)
+    for (const entity of objects.values()) {
+      const labels = entity.fields.labels
+      if (!Array.isArray(labels)) continue
+      for (const label of labels as Array<string>) {
+        const entry = found.get(label) ?? { relations: [], first: entity.createTime, last: entity.changeTime }
+        entry.relations.push({
+          object_uuid: entity.id,
+          object_type: f.singular ?? f.title,
+          object_name: entity.fields.name ?? null
+        })
+        entry.first = Math.min(entry.first, entity.createTime)
+        entry.last = Math.max(entry.last, entity.changeTime)
+        found.set(label, entry)
       }
     }
-    if (matched) return { route, params }
   }
-  return undefined
+  const out = new Map<string, Record<string, unknown>>()
+  for (const [label, entry] of found) {
+    out.set(
+      label,
+      Model.shape("Label", {
+        label,
+        create_time: Model.isoTime(entry.first),
+        change_time: Model.isoTime(entry.last),
+        relations: entry.relations,
+        status: "active"
+      }, {})
+    )
+  }
+  return out
+}
+
+const labels: Handler = (ctx) => {
+  const out: Record<string, unknown> = {}
+  for (const [label, shown] of labelIndex(ctx)) out[label] = shown
+  return ok({ labels: out })
+}
+
+const label: Handler = (ctx, [name]) => {
+  const shown = labelIndex(ctx).get(name!) ?? refuse(404, `No object carries the label '${name}'.`)
+  return ok({ label: shown })
+}
+
+const deletedList: Handler = (ctx, _params, { family: f }) => {
+  const out: Record<string, unknown> = {}
+  for (const [id, shown] of Model.deletedOf(ctx.state, f.key)) out[id] = shown
+  return ok({ [f.plural]: out })
+}
+
+/** Handlers by operationId, for operations that are not one of the shared methods. */
+const own: Readonly<Record<string, Handler>> = {
+  getRequest,
+  getServerPower: (ctx, [id]) => ok({ power: find(ctx, family("servers"), id!).fields.power }),
+  updateServerPower: (ctx, [id]) => changePower(ctx, find(ctx, family("servers"), id!), ctx.input.power === true),
+  ServerPowerShutdown: (ctx, [id]) => changePower(ctx, find(ctx, family("servers"), id!), false),
+  getServerMetrics: (ctx, [id]) => (find(ctx, family("servers"), id!), ok({ server_metrics: [] })),
+  getPaasServiceMetrics: (ctx, [id]) => (find(ctx, family("paas.services"), id!), ok({ paas_service_metrics: [] })),
+  renewPaasServiceCredentials: (ctx, params, served) => {
+    const service = target(ctx, served.family, params)
+    service.fields.credentials = Behaviour.credentials(ctx)
+    written(ctx, served.family, service, "credentials renewed")
+    return noContent
+  },
+  storageClone: clone,
+  storageImport: importFromBackup,
+  StorageRollback: rollback,
+  rollbackStorageBackup: rollback,
+  SnapshotExportToS3: exportToS3,
+  GetLabels: labels,
+  GetLabel: label,
+  EventGetAll: (ctx) => ok({ events: ctx.state.events.map((e) => renderEvent(e, ctx)) }),
+  getBuckets: () => ok({ Buckets: [] })
+}
+
+/** Handlers of the shared methods, by method name within a family. */
+const shared: Readonly<Record<string, Handler>> = {
+  list,
+  get,
+  create,
+  update,
+  delete: remove,
+  events,
+  listByLocation
+}
+
+const relationHandlers: Readonly<Record<string, Handler>> = {
+  list: relationList,
+  get: relationGet,
+  attach,
+  update: relationUpdate,
+  detach
+}
+
+/** The handler of an operation, or `undefined` (a gap the conformance test reports). */
+export const handlerOf = (served: Served): Handler | undefined => {
+  const special = own[served.operation.operationId]
+  if (special !== undefined) return special
+  if (served.family.deletedOf !== undefined) return deletedList
+  if (served.family.parent?.family === "servers") return relationHandlers[served.name]
+  return shared[served.name]
 }
