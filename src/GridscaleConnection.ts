@@ -234,16 +234,10 @@ export const make: Effect.Effect<
   return makeWith(yield* GridscaleConfig, yield* Transport.make, yield* GridscalePolling.GridscalePolling)
 })
 
-const onSharedTransport = Layer.effect(
-  GridscaleConnection,
-  Effect.gen(function*() {
-    return makeWith(yield* GridscaleConfig, yield* Transport.Transport, yield* GridscalePolling.GridscalePolling)
-  })
-)
-
 /**
  * The connection alone, waiting with the `GridscalePolling` provided to it (a poller of your own,
- * say) and with the `GridscaleResponse` provided to it.
+ * say) and with the `GridscaleResponse` provided to it. Its transport is built once per client,
+ * so the default poller (`GridscalePolling.layer`) in the same client shares its rate budget.
  *
  * @since 0.1.0
  * @category Layers
@@ -252,7 +246,12 @@ export const layerWithoutDependencies: Layer.Layer<
   GridscaleConnection,
   never,
   GridscaleConfig | HttpClient.HttpClient | GridscaleResponse.GridscaleResponse | GridscalePolling.GridscalePolling
-> = Layer.scoped(GridscaleConnection, make)
+> = Layer.effect(
+  GridscaleConnection,
+  Effect.gen(function*() {
+    return makeWith(yield* GridscaleConfig, yield* Transport.Transport, yield* GridscalePolling.GridscalePolling)
+  })
+).pipe(Layer.provide(Transport.layer))
 
 /**
  * The connection with the default `GridscaleResponse` and `GridscalePolling`, which it also
@@ -265,9 +264,8 @@ export const layer: Layer.Layer<
   GridscaleConnection | GridscalePolling.GridscalePolling | GridscaleResponse.GridscaleResponse,
   never,
   GridscaleConfig | HttpClient.HttpClient
-> = onSharedTransport.pipe(
+> = layerWithoutDependencies.pipe(
   Layer.provideMerge(GridscalePolling.layer),
-  Layer.provide(Transport.layer),
   Layer.provideMerge(GridscaleResponse.layer)
 )
 

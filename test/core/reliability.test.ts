@@ -15,6 +15,8 @@ import * as LogLevel from "effect/LogLevel"
 import * as TestClock from "effect/TestClock"
 import * as GridscaleConfig from "../../src/GridscaleConfig.js"
 import * as GridscaleConnection from "../../src/GridscaleConnection.js"
+import * as GridscalePolling from "../../src/GridscalePolling.js"
+import * as GridscaleResponse from "../../src/GridscaleResponse.js"
 import type { GridscaleError } from "../../src/GridscaleError.js"
 import * as FakeApi from "../support/FakeApi.js"
 
@@ -28,7 +30,7 @@ const start = <A>(
 ) => Effect.fork(Effect.exit(Effect.provide(effect, FakeApi.connection(fake, options))))
 
 /** Whether the fiber has ended after the clock moved `millis`. */
-const doneAfter = <A>(fiber: Fiber.RuntimeFiber<A>, millis: number) =>
+const doneAfter = <A, E>(fiber: Fiber.RuntimeFiber<A, E>, millis: number) =>
   Effect.zipRight(TestClock.adjust(millis), Effect.map(Fiber.poll(fiber), (o) => o._tag === "Some"))
 
 const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
@@ -226,6 +228,39 @@ describe("one core", () => {
       expect(fake.seen).toHaveLength(1)
       expect(yield* doneAfter(fiber, 25_000)).toBe(true)
       expect(fake.seen[1].at).toBeGreaterThanOrEqual(30_000)
+    }))
+
+  it.effect("a poller wrapping the default one, given to the connection, still shares its rate budget", () =>
+    Effect.gen(function*() {
+      const fake = FakeApi.make((req) =>
+        req.method === "POST"
+          ? {
+            status: 202,
+            headers: { ...rateHeaders(req.at, 0), "ratelimit-reset": String(req.at + 30_000) },
+            body: { request_uuid: "job-1", object_uuid: "o-1" }
+          }
+          : { status: 200, headers: rateHeaders(req.at), body: { "job-1": { status: "done" } } }
+      )
+      const heard: Array<string> = []
+      const wrapped = Layer.effect(
+        GridscalePolling.GridscalePolling,
+        Effect.map(GridscalePolling.GridscalePolling, (builtIn) => ({
+          awaitRequest: (id: string) => Effect.tap(builtIn.awaitRequest(id), () => Effect.sync(() => heard.push(id)))
+        }))
+      ).pipe(Layer.provide(GridscalePolling.layer))
+      const connection = GridscaleConnection.layerWithoutDependencies.pipe(
+        Layer.provide(wrapped),
+        Layer.provide(GridscaleResponse.layer),
+        Layer.provide(fake.layer),
+        Layer.provide(FakeApi.config())
+      )
+      const fiber = yield* Effect.fork(
+        Effect.provide(GridscaleConnection.asyncRequest("POST", "/objects/storages", { body: {} }), connection)
+      )
+      expect(yield* doneAfter(fiber, 10_000)).toBe(false)
+      expect(fake.seen).toHaveLength(1)
+      expect(yield* doneAfter(fiber, 25_000)).toBe(true)
+      expect(heard).toEqual(["job-1"])
     }))
 
   it.effect("every request carries the W3C trace context of its span", () =>
