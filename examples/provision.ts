@@ -5,6 +5,7 @@
  *   npm start                 against the in-process simulator (no credentials set)
  *   GRIDSCALE_UUID=... GRIDSCALE_TOKEN=... npm start [-- --yes]
  *                             against the real API; asks before creating anything unless --yes
+ *                             (GRIDSCALE_SSH_KEY=<key id> installs that key instead of a random password)
  *
  * Each step prints one line with its duration; while a job runs, a progress line shows its polls.
  */
@@ -14,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Crypto from "node:crypto"
 import * as Readline from "node:readline/promises"
 import * as Gridscale from "../src/Gridscale.js"
 import * as GridscaleConfig from "../src/GridscaleConfig.js"
@@ -23,6 +25,7 @@ import type * as Server from "../src/Server.js"
 
 const useRealApi = Boolean(process.env["GRIDSCALE_UUID"] && process.env["GRIDSCALE_TOKEN"])
 const assumeYes = process.argv.includes("--yes")
+const sshKey = process.env["GRIDSCALE_SSH_KEY"]
 const tty = process.stdout.isTTY === true
 
 // ---------------------------------------------------------------------------------------------
@@ -131,7 +134,10 @@ const program = Effect.gen(function*() {
         memory: 2,
         template: template.object_uuid,
         storageSize: 10,
-        location: location.object_uuid
+        location: location.object_uuid,
+        // The template's storage needs a way in: an SSH key (GRIDSCALE_SSH_KEY, a key's id) or a
+        // password. The walk-through never logs in, so a random one nobody sees is enough.
+        ...(sshKey ? { sshKeys: [sshKey] } : { password: Crypto.randomBytes(24).toString("base64url") })
       }, progress),
       describeServer
     ),
@@ -147,10 +153,10 @@ const program = Effect.gen(function*() {
         if (storageId === undefined) return
         const snapshot = yield* step(
           "snapshot storage",
-          g.snapshots.create(storageId, { name: `${name}-snapshot` }, progress),
+          g.storages.snapshots.create(storageId, { name: `${name}-snapshot` }, progress),
           (s) => `${s.name} (${s.object_uuid})`
         )
-        yield* step("delete snapshot", g.snapshots.delete(storageId, snapshot.object_uuid, progress))
+        yield* step("delete snapshot", g.storages.snapshots.delete(storageId, snapshot.object_uuid, progress))
       }),
     // Whatever happened after provisioning, what it made is removed again.
     (server) => tearDown(server).pipe(Effect.catchAllCause((cause) => Effect.logError("tear-down failed", cause)))

@@ -34,9 +34,9 @@ import * as Template from "./Template.js"
 export interface Service {
   /** Servers: CRUD, power, relations, `provision`. */
   readonly servers: Server.Operations
-  /** Storages: CRUD, clones. */
+  /** Storages: CRUD, clones, imports from backups; their snapshots, schedules and backups. */
   readonly storages: Storage.Operations
-  /** Snapshots of a storage: CRUD, rollback. */
+  /** The same as `storages.snapshots`, where it was before 0.2. */
   readonly snapshots: Snapshot.Operations
   /** IPv4 and IPv6 addresses. */
   readonly ips: Ip.Operations
@@ -105,10 +105,11 @@ export const make: Effect.Effect<
     polling: yield* GridscalePolling.GridscalePolling,
     config: yield* GridscaleConfig.GridscaleConfig
   }
+  const storages = Storage.makeOperations(deps)
   return {
     servers: Server.makeOperations(deps),
-    storages: Storage.makeOperations(deps),
-    snapshots: Snapshot.makeOperations(deps),
+    storages,
+    snapshots: storages.snapshots,
     ips: Ip.makeOperations(deps),
     networks: Network.makeOperations(deps),
     sshKeys: SshKey.makeOperations(deps),

@@ -117,21 +117,7 @@ export const IpCreateResponse = S.open("IpCreateResponse", {
  * @since 0.1.0
  * @category Models
  */
-export interface Operations extends Resource.StandardOperations<Ip, IpCreate, IpUpdate> {}
-
-/**
- * The family's description.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const family: Resource.Family<Ip> = {
-  name: "ips",
-  path: "/objects/ips",
-  plural: "ips",
-  singular: "ip",
-  item: Ip
-}
+export interface Operations extends Resource.Standard<Ip, IpCreate, IpUpdate> {}
 
 /**
  * Builds the `ips` operations.
@@ -140,4 +126,4 @@ export const family: Resource.Family<Ip> = {
  * @category Constructors
  */
 export const makeOperations = (deps: Resource.Dependencies): Operations =>
-  Resource.standard(deps, family, IpCreate, IpUpdate)
+  Resource.operationsOf<Operations>(deps, "ips", { item: Ip, create: IpCreate, update: IpUpdate })

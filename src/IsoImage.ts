@@ -89,21 +89,7 @@ export type IsoImageUpdate = typeof IsoImageUpdate.Type
  * @since 0.1.0
  * @category Models
  */
-export interface Operations extends Resource.StandardOperations<IsoImage, IsoImageCreate, IsoImageUpdate> {}
-
-/**
- * The family's description.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const family: Resource.Family<IsoImage> = {
-  name: "isoImages",
-  path: "/objects/isoimages",
-  plural: "isoimages",
-  singular: "isoimage",
-  item: IsoImage
-}
+export interface Operations extends Resource.Standard<IsoImage, IsoImageCreate, IsoImageUpdate> {}
 
 /**
  * Builds the `isoImages` operations.
@@ -112,4 +98,8 @@ export const family: Resource.Family<IsoImage> = {
  * @category Constructors
  */
 export const makeOperations = (deps: Resource.Dependencies): Operations =>
-  Resource.standard(deps, family, IsoImageCreate, IsoImageUpdate)
+  Resource.operationsOf<Operations>(deps, "isoImages", {
+    item: IsoImage,
+    create: IsoImageCreate,
+    update: IsoImageUpdate
+  })

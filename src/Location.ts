@@ -79,23 +79,7 @@ export type LocationUpdate = typeof LocationUpdate.Type
  * @since 0.1.0
  * @category Models
  */
-export interface Operations
-  extends Omit<Resource.StandardOperations<Location, LocationCreate, LocationUpdate>, "listByLocation" | "events">
-{}
-
-/**
- * The family's description.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const family: Resource.Family<Location> = {
-  name: "locations",
-  path: "/objects/locations",
-  plural: "locations",
-  singular: "location",
-  item: Location
-}
+export interface Operations extends Resource.Crud<Location, LocationCreate, LocationUpdate> {}
 
 /**
  * Builds the `locations` operations.
@@ -103,13 +87,9 @@ export const family: Resource.Family<Location> = {
  * @since 0.1.0
  * @category Constructors
  */
-export const makeOperations = (deps: Resource.Dependencies): Operations => {
-  // The API has neither for locations: leave them out at run time too.
-  const { events: _events, listByLocation: _listByLocation, ...operations } = Resource.standard(
-    deps,
-    family,
-    LocationCreate,
-    LocationUpdate
-  )
-  return operations
-}
+export const makeOperations = (deps: Resource.Dependencies): Operations =>
+  Resource.operationsOf<Operations>(deps, "locations", {
+    item: Location,
+    create: LocationCreate,
+    update: LocationUpdate
+  })

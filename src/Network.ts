@@ -97,21 +97,7 @@ export type NetworkUpdate = typeof NetworkUpdate.Type
  * @since 0.1.0
  * @category Models
  */
-export interface Operations extends Resource.StandardOperations<Network, NetworkCreate, NetworkUpdate> {}
-
-/**
- * The family's description.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const family: Resource.Family<Network> = {
-  name: "networks",
-  path: "/objects/networks",
-  plural: "networks",
-  singular: "network",
-  item: Network
-}
+export interface Operations extends Resource.Standard<Network, NetworkCreate, NetworkUpdate> {}
 
 /**
  * Builds the `networks` operations.
@@ -120,4 +106,4 @@ export const family: Resource.Family<Network> = {
  * @category Constructors
  */
 export const makeOperations = (deps: Resource.Dependencies): Operations =>
-  Resource.standard(deps, family, NetworkCreate, NetworkUpdate)
+  Resource.operationsOf<Operations>(deps, "networks", { item: Network, create: NetworkCreate, update: NetworkUpdate })

@@ -79,23 +79,7 @@ export type SshKeyUpdate = typeof SshKeyUpdate.Type
  * @since 0.1.0
  * @category Models
  */
-export interface Operations
-  extends Omit<Resource.StandardOperations<SshKey, SshKeyCreate, SshKeyUpdate>, "listByLocation">
-{}
-
-/**
- * The family's description.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const family: Resource.Family<SshKey> = {
-  name: "sshKeys",
-  path: "/objects/sshkeys",
-  plural: "sshkeys",
-  singular: "sshkey",
-  item: SshKey
-}
+export interface Operations extends Resource.Crud<SshKey, SshKeyCreate, SshKeyUpdate>, Resource.HasEvents {}
 
 /**
  * Builds the `sshKeys` operations.
@@ -103,8 +87,5 @@ export const family: Resource.Family<SshKey> = {
  * @since 0.1.0
  * @category Constructors
  */
-export const makeOperations = (deps: Resource.Dependencies): Operations => {
-  // SSH keys belong to no location: leave the operation out at run time too.
-  const { listByLocation: _listByLocation, ...operations } = Resource.standard(deps, family, SshKeyCreate, SshKeyUpdate)
-  return operations
-}
+export const makeOperations = (deps: Resource.Dependencies): Operations =>
+  Resource.operationsOf<Operations>(deps, "sshKeys", { item: SshKey, create: SshKeyCreate, update: SshKeyUpdate })

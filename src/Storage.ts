@@ -5,10 +5,12 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { type GridscaleError, withOutcomeUnknown } from "./GridscaleError.js"
-import { Capacity, IdInput, Labels, Name } from "./internal/check.js"
+import { withOutcomeUnknown } from "./GridscaleError.js"
+import { Capacity, IdInput, Labels, Name, PositiveInt } from "./internal/check.js"
+import { familyByKey } from "./internal/families.js"
 import * as Resource from "./internal/resource.js"
 import * as S from "./internal/schema.js"
+import * as Snapshot from "./Snapshot.js"
 
 /**
  * The performance class of a storage.
@@ -95,7 +97,14 @@ export const StorageTemplateInput = Schema.Struct({
   sshkeys: Schema.optional(Schema.Array(IdInput)),
   password: Schema.optional(Schema.String),
   password_type: Schema.optional(Schema.Literal("plain", "crypt"))
-})
+}).pipe(
+  // The API takes a password with its type, or at least one key (or both).
+  Schema.filter((template) =>
+    (template.sshkeys !== undefined && template.sshkeys.length > 0) ||
+    (template.password !== undefined && template.password_type !== undefined) ||
+    { path: ["sshkeys"], message: "must name at least one SSH key, or password and password_type must be given" }
+  )
+)
 
 /**
  * What `storages.create` takes.
@@ -139,28 +148,186 @@ export const StorageUpdate = Schema.Struct({
 export type StorageUpdate = typeof StorageUpdate.Type
 
 /**
- * The `storages` operations of the `Gridscale` service.
+ * A schedule that snapshots a storage every `run_interval` minutes and keeps `keep_snapshots`.
+ *
+ * @since 0.2.0
+ * @category Schemas
+ */
+export const SnapshotSchedule = S.open("SnapshotSchedule", {
+  object_uuid: S.Id,
+  name: S.optionalString,
+  status: S.optionalString,
+  storage_uuid: S.optionalString,
+  run_interval: S.optionalNumber,
+  keep_snapshots: S.optionalNumber,
+  next_runtime: Schema.optional(S.Timestamp),
+  labels: S.optionalLabels,
+  ...S.times
+})
+
+/**
+ * @since 0.2.0
+ * @category Models
+ */
+export interface SnapshotSchedule extends Schema.Schema.Type<typeof SnapshotSchedule> {}
+
+/**
+ * What `storages.snapshotSchedules.create` takes: `run_interval` in minutes (at least 60).
+ *
+ * @since 0.2.0
+ * @category Schemas
+ */
+export const SnapshotScheduleCreate = Schema.Struct({
+  name: Name,
+  run_interval: Schema.Int.pipe(Schema.greaterThanOrEqualTo(60)),
+  keep_snapshots: PositiveInt,
+  next_runtime: Schema.optional(Schema.String),
+  labels: Schema.optional(Labels)
+})
+
+/**
+ * @since 0.2.0
+ * @category Models
+ */
+export type SnapshotScheduleCreate = typeof SnapshotScheduleCreate.Type
+
+/**
+ * What `storages.snapshotSchedules.update` takes.
+ *
+ * @since 0.2.0
+ * @category Schemas
+ */
+export const SnapshotScheduleUpdate = Schema.partial(SnapshotScheduleCreate)
+
+/**
+ * @since 0.2.0
+ * @category Models
+ */
+export type SnapshotScheduleUpdate = typeof SnapshotScheduleUpdate.Type
+
+/**
+ * A backup of a storage.
+ *
+ * @since 0.2.0
+ * @category Schemas
+ */
+export const StorageBackup = S.open("StorageBackup", {
+  object_uuid: S.Id,
+  name: S.optionalString,
+  Capacity: S.optionalNumber,
+  create_time: Schema.optional(S.Timestamp)
+})
+
+/**
+ * @since 0.2.0
+ * @category Models
+ */
+export interface StorageBackup extends Schema.Schema.Type<typeof StorageBackup> {}
+
+/**
+ * A schedule that backs a storage up every `run_interval` minutes and keeps `keep_backups`.
+ *
+ * @since 0.2.0
+ * @category Schemas
+ */
+export const StorageBackupSchedule = S.open("StorageBackupSchedule", {
+  object_uuid: S.Id,
+  name: S.optionalString,
+  status: S.optionalString,
+  storage_uuid: S.optionalString,
+  active: S.optionalBoolean,
+  run_interval: S.optionalNumber,
+  keep_backups: S.optionalNumber,
+  next_runtime: Schema.optional(S.Timestamp),
+  ...S.times
+})
+
+/**
+ * @since 0.2.0
+ * @category Models
+ */
+export interface StorageBackupSchedule extends Schema.Schema.Type<typeof StorageBackupSchedule> {}
+
+/**
+ * What `storages.backupSchedules.create` takes.
+ *
+ * @since 0.2.0
+ * @category Schemas
+ */
+export const StorageBackupScheduleCreate = Schema.Struct({
+  name: Name,
+  run_interval: PositiveInt,
+  keep_backups: PositiveInt,
+  next_runtime: Schema.String,
+  active: Schema.Boolean
+})
+
+/**
+ * @since 0.2.0
+ * @category Models
+ */
+export type StorageBackupScheduleCreate = typeof StorageBackupScheduleCreate.Type
+
+/**
+ * What `storages.backupSchedules.update` takes.
+ *
+ * @since 0.2.0
+ * @category Schemas
+ */
+export const StorageBackupScheduleUpdate = Schema.partial(StorageBackupScheduleCreate)
+
+/**
+ * @since 0.2.0
+ * @category Models
+ */
+export type StorageBackupScheduleUpdate = typeof StorageBackupScheduleUpdate.Type
+
+/**
+ * What `storages.import` takes: the backup to make a new storage from, and the new storage's name.
+ *
+ * @since 0.2.0
+ * @category Schemas
+ */
+export const StorageImport = Schema.Struct({
+  backup: Schema.Struct({ backup_uuid: IdInput, name: Schema.optional(Name) })
+})
+
+/**
+ * @since 0.2.0
+ * @category Models
+ */
+export type StorageImport = typeof StorageImport.Type
+
+/**
+ * The `storages` operations of the `Gridscale` service, with what lives under a storage:
+ * `snapshots`, `snapshotSchedules`, `backups` and `backupSchedules`.
  *
  * @since 0.1.0
  * @category Models
  */
-export interface Operations extends Resource.StandardOperations<Storage, StorageCreate, StorageUpdate> {
+export interface Operations extends Resource.Standard<Storage, StorageCreate, StorageUpdate> {
   /** Copies a storage into a new one and returns the copy. */
-  readonly clone: (id: string, options?: Resource.JobOptions) => Effect.Effect<Storage, GridscaleError>
-}
-
-/**
- * The family's description, shared with the modules that build on storages.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const family: Resource.Family<Storage> = {
-  name: "storages",
-  path: "/objects/storages",
-  plural: "storages",
-  singular: "storage",
-  item: Storage
+  readonly clone: (id: string, options?: Resource.JobOptions) => Effect.Effect<Storage, Resource.WriteError>
+  /** Makes a new storage from a backup and returns it. */
+  readonly import: (input: StorageImport, options?: Resource.JobOptions) => Effect.Effect<Storage, Resource.WriteError>
+  /** The storage's snapshots. */
+  readonly snapshots: Snapshot.Operations
+  /** The storage's snapshot schedules. */
+  readonly snapshotSchedules: Resource.ChildCrud<SnapshotSchedule, SnapshotScheduleCreate, SnapshotScheduleUpdate>
+  /** The storage's backups: list, delete, and roll the storage back to one. */
+  readonly backups: Resource.ChildLists<StorageBackup> & Resource.ChildDeletes & {
+    readonly rollback: (
+      storageId: string,
+      id: string,
+      options?: Resource.JobOptions
+    ) => Effect.Effect<void, Resource.WriteError>
+  }
+  /** The storage's backup schedules. */
+  readonly backupSchedules: Resource.ChildCrud<
+    StorageBackupSchedule,
+    StorageBackupScheduleCreate,
+    StorageBackupScheduleUpdate
+  >
 }
 
 /**
@@ -170,18 +337,41 @@ export const family: Resource.Family<Storage> = {
  * @category Constructors
  */
 export const makeOperations = (deps: Resource.Dependencies): Operations => {
-  const base = Resource.make(deps, family)
-  const clone = Effect.fn(Resource.spanName(family, "clone"))(
-    function*(id: string, options?: Resource.JobOptions): Effect.fn.Return<Storage, GridscaleError> {
-      const source = yield* base.useId(id)
-      const reply = yield* deps.connection.asyncRequest("POST", `${base.pathOf(source)}/clone`, {
-        schema: S.CreateResponse,
-        ...(options ? { polling: options } : {})
-      })
-      yield* Effect.annotateCurrentSpan("gridscale.clone.id", reply.object_uuid)
-      // The copy exists now: failing to read it back must not read as "nothing happened".
-      return yield* base.get(reply.object_uuid).pipe(Effect.mapError(withOutcomeUnknown))
-    }
-  )
-  return { ...Resource.standard(deps, family, StorageCreate, StorageUpdate), clone }
+  const base = Resource.make(deps, familyByKey["storages"]!, {
+    item: Storage,
+    create: StorageCreate,
+    update: StorageUpdate
+  })
+  /** Reads back the storage a write made; it exists now, so a failure must not read as "nothing happened". */
+  const readBack = (reply: Resource.Created) =>
+    Effect.annotateCurrentSpan("gridscale.clone.id", reply.object_uuid).pipe(
+      Effect.zipRight(base.fetch([reply.object_uuid])),
+      Effect.mapError((error) => withOutcomeUnknown<Resource.WriteError>(error))
+    ) as Effect.Effect<Storage, Resource.WriteError>
+  const clone = base.write("clone", { schema: S.CreateResponse, then: readBack })
+  const importFrom = base.write("import", { input: StorageImport, schema: S.CreateResponse, then: readBack })
+  const backups = Resource.make(deps, familyByKey["storages.backups"]!, { item: StorageBackup })
+  const rollback = backups.write("rollback", { body: { rollback: true } })
+  return {
+    ...base.operations,
+    clone: (id: string, options?: Resource.JobOptions) => clone([id], undefined, options),
+    import: (input: StorageImport, options?: Resource.JobOptions) => importFrom([], input, options),
+    snapshots: Snapshot.makeOperations(deps),
+    snapshotSchedules: Resource.operationsOf(deps, "storages.snapshotSchedules", {
+      item: SnapshotSchedule,
+      create: SnapshotScheduleCreate,
+      update: SnapshotScheduleUpdate
+    }),
+    backups: {
+      ...backups.operations,
+      rollback: (storageId: string, id: string, options?: Resource.JobOptions) =>
+        rollback([storageId, id], undefined, options)
+    },
+    backupSchedules: Resource.operationsOf(deps, "storages.backupSchedules", {
+      item: StorageBackupSchedule,
+      create: StorageBackupScheduleCreate,
+      update: StorageBackupScheduleUpdate
+    })
+    // Built from data: `Operations` says the types (see `Resource.operationsOf`).
+  } as unknown as Operations
 }

@@ -79,21 +79,7 @@ export type TemplateUpdate = typeof TemplateUpdate.Type
  * @since 0.1.0
  * @category Models
  */
-export interface Operations extends Resource.StandardOperations<Template, TemplateCreate, TemplateUpdate> {}
-
-/**
- * The family's description.
- *
- * @since 0.1.0
- * @category Constructors
- */
-export const family: Resource.Family<Template> = {
-  name: "templates",
-  path: "/objects/templates",
-  plural: "templates",
-  singular: "template",
-  item: Template
-}
+export interface Operations extends Resource.Standard<Template, TemplateCreate, TemplateUpdate> {}
 
 /**
  * Builds the `templates` operations.
@@ -102,4 +88,8 @@ export const family: Resource.Family<Template> = {
  * @category Constructors
  */
 export const makeOperations = (deps: Resource.Dependencies): Operations =>
-  Resource.standard(deps, family, TemplateCreate, TemplateUpdate)
+  Resource.operationsOf<Operations>(deps, "templates", {
+    item: Template,
+    create: TemplateCreate,
+    update: TemplateUpdate
+  })

@@ -4,6 +4,8 @@ import * as Gridscale from "../../src/Gridscale.js"
 import type { GridscaleError } from "../../src/GridscaleError.js"
 import { location, requestCount, simulated, template } from "./support.js"
 
+const password = "correct-horse-battery"
+
 const hostileIds = ["../x", "a?b", "a#b", "%2F", "a\r\nX-Injected: 1", "", "a/b", "x".repeat(65)]
 
 /** Runs an operation that must be refused before anything is sent, and returns its error. */
@@ -97,11 +99,21 @@ describe("create and update inputs", () => {
       yield* refused(g.servers.create({ name: "s", cores: 1, memory: 0.5 }))
       yield* refused(g.servers.update("server-1", { cores: -2 }))
       expect(
-        yield* refused(g.servers.provision({ name: "s", cores: 1, memory: 2, template, storageSize: 0, location }))
+        yield* refused(
+          g.servers.provision({ name: "s", cores: 1, memory: 2, template, storageSize: 0, location, password })
+        )
       ).toMatchObject({ field: "options.storageSize" })
       expect(
         yield* refused(
-          g.servers.provision({ name: "s", cores: 1, memory: 2, template, storageSize: 10, location: "../fra" })
+          g.servers.provision({
+            name: "s",
+            cores: 1,
+            memory: 2,
+            template,
+            storageSize: 10,
+            location: "../fra",
+            password
+          })
         )
       ).toMatchObject({ field: "options.location" })
     }).pipe(Effect.provide(simulated())))

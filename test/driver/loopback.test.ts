@@ -38,7 +38,8 @@ describe("over the loopback server", () => {
           memory: 2,
           template,
           storageSize: 10,
-          location
+          location,
+          password: "correct-horse-battery"
         })
         expect(server.power).toBe(true)
         expect((yield* g.servers.stop(server.object_uuid)).power).toBe(false)
@@ -68,7 +69,15 @@ describe("over the loopback server", () => {
     overLoopback((handle) =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(
-          Gridscale.provision({ name: "lb-2", cores: 1, memory: 2, template, storageSize: 10, location })
+          Gridscale.provision({
+            name: "lb-2",
+            cores: 1,
+            memory: 2,
+            template,
+            storageSize: 10,
+            location,
+            password: "correct-horse-battery"
+          })
         )
         yield* Effect.sleep(40)
         yield* Fiber.interrupt(fiber)

@@ -10,7 +10,15 @@ import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
 import * as Server from "../../src/Server.js"
 import { location, ownObjects, simulated, template } from "./support.js"
 
-const web: Server.ProvisionOptions = { name: "web-1", cores: 2, memory: 4, template, storageSize: 20, location }
+const web: Server.ProvisionOptions = {
+  name: "web-1",
+  cores: 2,
+  memory: 4,
+  template,
+  storageSize: 20,
+  location,
+  password: "correct-horse-battery"
+}
 
 const nothingOwned = {
   servers: [],
@@ -18,6 +26,35 @@ const nothingOwned = {
   ips: [],
   networks: [GridscaleSimulator.publicNetworkId]
 }
+
+describe("provision's way into the template's storage", () => {
+  it.live("is an SSH key or a password: with neither, nothing is sent", () =>
+    Effect.gen(function*() {
+      const { password: _, ...noWayIn } = web
+      const error = yield* Effect.flip(Gridscale.provision(noWayIn))
+      expect({ tag: error._tag, field: error._tag === "InvalidInput" ? error.field : "" }).toEqual({
+        tag: "InvalidInput",
+        field: "options.sshKeys"
+      })
+      expect((yield* GridscaleSimulator.counters).requests).toBe(0)
+    }).pipe(Effect.provide(simulated())))
+
+  it.live("a storage from a template without either is refused before it is sent", () =>
+    Effect.gen(function*() {
+      const g = yield* Gridscale.Gridscale
+      const error = yield* Effect.flip(
+        g.storages.create({ name: "d", capacity: 10, location_uuid: location, template: { template_uuid: template } })
+      )
+      expect(error._tag === "InvalidInput" && error.field).toBe("input.template.sshkeys")
+      const storage = yield* g.storages.create({
+        name: "d",
+        capacity: 10,
+        location_uuid: location,
+        template: { template_uuid: template, password: "correct-horse-battery", password_type: "crypt" }
+      })
+      expect(storage.last_used_template).toBe(template)
+    }).pipe(Effect.provide(simulated())))
+})
 
 describe("provision", () => {
   it.live("makes a running server with a boot storage from the template, an IPv4 and the public network", () =>

@@ -57,11 +57,12 @@ describe("spans", () => {
       expect(create?.attributes.get("gridscale.storage.id")).toBe(storage.object_uuid)
       // The create's request id, to look the job up or quote it to gridscale's support.
       expect(create?.attributes.get("gridscale.request_id")).toMatch(/^[0-9a-f-]{36}$/)
-      const snapshot = spans.find((s) => s.name === "Gridscale.snapshots.create")
+      const snapshot = spans.find((s) => s.name === "Gridscale.storages.snapshots.create")
       expect(snapshot?.attributes.get("gridscale.storage.id")).toBe(storage.object_uuid)
       expect(typeof snapshot?.attributes.get("gridscale.snapshot.id")).toBe("string")
       // The re-read after the create is a child span of the create.
-      expect(spans.find((s) => s.name === "Gridscale.snapshots.get")?.parent).toBe("Gridscale.snapshots.create")
+      expect(spans.find((s) => s.name === "GridscaleConnection.request" && s.parent?.includes("snapshots"))?.parent)
+        .toBe("Gridscale.storages.snapshots.create")
     }).pipe(Effect.provide(simulated())))
 
   it.live("each request is a span below its operation with status, attempts and request id; polls leave the job's id alone", () =>
@@ -99,15 +100,16 @@ describe("spans", () => {
         memory: 1,
         template: (yield* Gridscale.use((g) => g.templates.list()))[0]!.object_uuid,
         storageSize: 10,
-        location
+        location,
+        password: "correct-horse-battery"
       }).pipe(Effect.withTracer(tracer))
       const provision = spans.find((s) => s.name === "Gridscale.servers.provision")
       expect(provision?.attributes.get("gridscale.server.id")).toBe(server.object_uuid)
       const children = spans.filter((s) => s.parent === "Gridscale.servers.provision").map((s) => s.name)
       expect(children).toEqual(expect.arrayContaining([
-        "Gridscale.servers.attachStorage",
-        "Gridscale.servers.attachIp",
-        "Gridscale.servers.attachNetwork",
+        "Gridscale.servers.storages.attach",
+        "Gridscale.servers.ips.attach",
+        "Gridscale.servers.networks.attach",
         "Gridscale.servers.start",
         "Gridscale.servers.get"
       ]))

@@ -51,16 +51,15 @@ export const ownObjects = Effect.gen(function*() {
 export const location = GridscaleSimulator.locationId
 export const template = GridscaleSimulator.templateIds[0]!
 
-const referenceRoot = new URL("../../../shared/reference/", import.meta.url)
+const fixtures = new URL("../fixtures/", import.meta.url)
 
-/** A JSON file of the shared reference material, by path below `reference/`. */
-export const reference = (path: string): unknown => JSON.parse(readFileSync(new URL(path, referenceRoot), "utf8"))
+const readJson = (path: string): unknown => JSON.parse(readFileSync(new URL(path, fixtures), "utf8"))
 
-/** A recorded real reply of Libcloud's gridscale tests. */
-export const fixture = (name: string): unknown => reference(`libcloud-fixtures/${name}`)
+/** A recorded real reply of Libcloud's gridscale tests (copied into test/fixtures by `npm run generate`). */
+export const fixture = (name: string): unknown => readJson(`libcloud/${name}`)
 
-/** The spec's example object of a definition. */
-export const example = (definition: string): unknown => reference(`gridscale-api/examples-1.0.24/${definition}.json`)
+/** The spec's example object of a definition (copied into test/fixtures by `npm run generate`). */
+export const example = (definition: string): unknown => readJson(`examples/${definition}.json`)
 
 /**
  * The whole client on an `HttpClient` that answers each GET from `replies` (by path) with 200,
