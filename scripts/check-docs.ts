@@ -42,10 +42,11 @@ interface Block {
 
 /** What a `fragment` block can use without importing it. */
 const fragmentPrelude = [
-  `import { Cause, Chunk, Duration, Effect, Exit, Layer, Option, Redacted, Schedule, Stream } from "effect"`,
+  `import { Cause, Chunk, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Schedule, Stream, TestClock } ` +
+  `from "effect"`,
   `import { FetchHttpClient, HttpClient } from "@effect/platform"`,
   `import { Gridscale, GridscaleConfig, GridscaleConnection, GridscaleError, GridscalePolling, GridscaleResponse, ` +
-  `GridscaleSimulator, Ip, IsoImage, Location, Network, Server, Snapshot, SshKey, Storage, Template } ` +
+  `GridscaleSimulator, GridscaleTest, Ip, IsoImage, Location, Network, Server, Snapshot, SshKey, Storage, Template } ` +
   `from "effect-gridscale"`
 ]
 
