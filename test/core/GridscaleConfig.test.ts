@@ -107,4 +107,27 @@ describe("GridscaleConfig", () => {
       expect(Exit.isFailure(exit)).toBe(true)
       expect(String(exit)).toContain("GRIDSCALE_TOKEN")
     }))
+
+  it.effect("layerConfig names the environment variable whose value is wrong, not the option", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<[Record<string, string>, string]> = [
+        [{ GRIDSCALE_UUID: valid.userId, GRIDSCALE_TOKEN: "tök" }, "GRIDSCALE_TOKEN"],
+        [{ GRIDSCALE_UUID: "not a uuid!", GRIDSCALE_TOKEN: "t" }, "GRIDSCALE_UUID"],
+        [{ GRIDSCALE_UUID: valid.userId, GRIDSCALE_TOKEN: "t", GRIDSCALE_URL: "http://api.example" }, "GRIDSCALE_URL"]
+      ]
+      for (const [env, name] of cases) {
+        const exit = yield* Effect.exit(
+          Effect.provide(
+            GridscaleConfig.GridscaleConfig,
+            GridscaleConfig.layerConfig().pipe(
+              Layer.provide(Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
+            )
+          )
+        )
+        expect(Exit.isFailure(exit)).toBe(true)
+        const text = String(exit)
+        expect(text).toContain(name)
+        expect(text).not.toMatch(/\b(token|userId|apiUrl)\b:/)
+      }
+    }))
 })
