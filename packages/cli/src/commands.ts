@@ -409,7 +409,7 @@ const Accepted = Schema.Struct({ object_uuid: Schema.String, request_uuid: Schem
  * under which id; the caller checks the input first, as the driver does.
  */
 export const acceptedWrite = <A>(
-  family: Family<A>,
+  family: { readonly cli: string; readonly title: string },
   options: ConnectionOptions & { readonly noWait: boolean; readonly timeout: Option.Option<number> },
   spec: {
     /** `create`, `attach`: what the messages call the write. */
@@ -419,6 +419,8 @@ export const acceptedWrite = <A>(
     readonly path: string
     readonly body: unknown
     readonly read: (g: Gridscale.Service, objectId: string) => Effect.Effect<A, Failure>
+    /** Prints the object once its job is done. */
+    readonly print: (item: A) => Effect.Effect<void>
   }
 ): Effect.Effect<void, Failure, Client> =>
   Effect.gen(function*() {
@@ -465,7 +467,7 @@ export const acceptedWrite = <A>(
       )
     )
     const g = yield* Gridscale.Gridscale
-    yield* printItem(family, options.json, yield* spec.read(g, reply.object_uuid))
+    yield* spec.print(yield* spec.read(g, reply.object_uuid))
   })
 
 /** `create`: flags turned into the family's create input, checked, sent, awaited, printed. */
@@ -497,7 +499,8 @@ export const createVerb = <A, C, CI, Config extends Command.Command.Config>(
             doing: "creating",
             path: spec.path ? yield* spec.path(options) : family.path,
             body,
-            read: (g, id) => spec.read(g, options, id)
+            read: (g, id) => spec.read(g, options, id),
+            print: (item) => printItem(family, options.json, item)
           })
         })
       )

@@ -1,8 +1,11 @@
 /**
- * The CLI's commands by name, each loaded only when it runs: start-up reads this table, not the
- * commands, so it does not grow with the number of families.
+ * The CLI's commands by name, each loaded only when it runs: start-up reads this table (names and
+ * one line each), not the commands, so it does not grow with the number of families. A family
+ * with hand-written verbs (friendlier flags, `servers provision`) has a module of its own; every
+ * other one is built from its generated description.
  */
 import type { Verb } from "./commands.js"
+import { commands } from "./generated/index.js"
 
 /** One command of `gridscale`: its name, other names it answers to, a summary, and its verbs. */
 export interface Entry {
@@ -12,62 +15,37 @@ export interface Entry {
   readonly load: () => Promise<{ readonly verbs: ReadonlyArray<Verb> }>
 }
 
+type Load = Entry["load"]
+
+const curated: Readonly<Record<string, Load>> = {
+  servers: () => import("./families/servers.js"),
+  storages: () => import("./families/storages.js"),
+  snapshots: () => import("./families/snapshots.js"),
+  ips: () => import("./families/ips.js"),
+  networks: () => import("./families/networks.js"),
+  "ssh-keys": () => import("./families/sshKeys.js"),
+  templates: () => import("./families/templates.js"),
+  "iso-images": () => import("./families/isoImages.js"),
+  locations: () => import("./families/locations.js")
+}
+
+/** Names the CLI answered to before the commands were generated. */
+const aliases: Readonly<Record<string, ReadonlyArray<string>>> = {
+  "ssh-keys": ["sshkeys"],
+  "iso-images": ["isoimages"]
+}
+
+const generic = (cli: string): Load => () =>
+  import("./families/generic.js").then((generic) => ({ verbs: generic.verbsOf(generic.familyNamed(cli)) }))
+
 /** Every command, in the order the help lists them. */
 export const entries: ReadonlyArray<Entry> = [
-  {
-    cli: "servers",
-    aliases: [],
-    summary: "Virtual machines: create, change, power on and off, provision.",
-    load: () => import("./families/servers.js")
-  },
-  {
-    cli: "storages",
-    aliases: [],
-    summary: "Block storages, empty or installed from a template.",
-    load: () => import("./families/storages.js")
-  },
-  {
-    cli: "snapshots",
-    aliases: [],
-    summary: "Point-in-time copies of a storage.",
-    load: () => import("./families/snapshots.js")
-  },
-  {
-    cli: "ips",
-    aliases: [],
-    summary: "Public IPv4 and IPv6 addresses.",
-    load: () => import("./families/ips.js")
-  },
-  {
-    cli: "networks",
-    aliases: [],
-    summary: "The public network and private networks.",
-    load: () => import("./families/networks.js")
-  },
-  {
-    cli: "ssh-keys",
-    aliases: ["sshkeys"],
-    summary: "Public SSH keys to install on storages made from a template.",
-    load: () => import("./families/sshKeys.js")
-  },
-  {
-    cli: "templates",
-    aliases: [],
-    summary: "Operating system images to install on storages.",
-    load: () => import("./families/templates.js")
-  },
-  {
-    cli: "iso-images",
-    aliases: ["isoimages"],
-    summary: "Bootable ISO images to insert in servers.",
-    load: () => import("./families/isoImages.js")
-  },
-  {
-    cli: "locations",
-    aliases: [],
-    summary: "The data centres.",
-    load: () => import("./families/locations.js")
-  },
+  ...commands.map((command) => ({
+    cli: command.cli,
+    aliases: aliases[command.cli] ?? [],
+    summary: command.doc,
+    load: curated[command.cli] ?? generic(command.cli)
+  })),
   {
     cli: "jobs",
     aliases: [],

@@ -17,6 +17,7 @@ import {
   type Verb
 } from "../commands.js"
 import { field } from "../output.js"
+import { familyNamed, verbsOf } from "./generic.js"
 
 /** IP addresses as the CLI shows them. */
 export const ips: Family<Ip.Ip> = {
@@ -35,8 +36,8 @@ export const ips: Family<Ip.Ip> = {
   ]
 }
 
-/** The verbs of `gridscale ips`. */
-export const verbs: ReadonlyArray<Verb> = [
+/** Hand-written verbs, with friendlier flags than the generated ones. */
+const curated: ReadonlyArray<Verb> = [
   listVerb(ips, (g) => g.ips.list(), (g, l) => g.ips.listByLocation(l)),
   getVerb(ips, (g, id) => g.ips.get(id)),
   createVerb(ips, {
@@ -64,3 +65,6 @@ export const verbs: ReadonlyArray<Verb> = [
   }),
   deleteVerb(ips, (g, id, jobOptions) => g.ips.delete(id, jobOptions))
 ]
+
+/** The verbs of `gridscale ips`: the hand-written ones, and the generated ones for the rest. */
+export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("ips"), curated)

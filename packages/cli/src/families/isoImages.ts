@@ -4,6 +4,7 @@
 import * as IsoImage from "effect-gridscale/IsoImage"
 import { deleteVerb, type Family, getVerb, listVerb, type Verb } from "../commands.js"
 import { field } from "../output.js"
+import { familyNamed, verbsOf } from "./generic.js"
 
 /** ISO images as the CLI shows them. */
 export const isoImages: Family<IsoImage.IsoImage> = {
@@ -21,9 +22,12 @@ export const isoImages: Family<IsoImage.IsoImage> = {
   ]
 }
 
-/** The verbs of `gridscale iso-images`. */
-export const verbs: ReadonlyArray<Verb> = [
+/** Hand-written verbs, with friendlier flags than the generated ones. */
+const curated: ReadonlyArray<Verb> = [
   listVerb(isoImages, (g) => g.isoImages.list(), (g, l) => g.isoImages.listByLocation(l)),
   getVerb(isoImages, (g, id) => g.isoImages.get(id)),
   deleteVerb(isoImages, (g, id, jobOptions) => g.isoImages.delete(id, jobOptions))
 ]
+
+/** The verbs of `gridscale iso-images`: the hand-written ones, and the generated ones for the rest. */
+export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("iso-images"), curated)

@@ -4,6 +4,7 @@
 import * as Location from "effect-gridscale/Location"
 import { type Family, getVerb, listVerb, type Verb } from "../commands.js"
 import { field } from "../output.js"
+import { familyNamed, verbsOf } from "./generic.js"
 
 /** Locations as the CLI shows them. */
 export const locations: Family<Location.Location> = {
@@ -14,8 +15,11 @@ export const locations: Family<Location.Location> = {
   columns: [field("object_uuid", "ID"), field("name"), field("iata", "IATA"), field("country")]
 }
 
-/** The verbs of `gridscale locations`. */
-export const verbs: ReadonlyArray<Verb> = [
+/** Hand-written verbs, with friendlier flags than the generated ones. */
+const curated: ReadonlyArray<Verb> = [
   listVerb(locations, (g) => g.locations.list()),
   getVerb(locations, (g, id) => g.locations.get(id))
 ]
+
+/** The verbs of `gridscale locations`: the hand-written ones, and the generated ones for the rest. */
+export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("locations"), curated)

@@ -19,6 +19,7 @@ import {
   type Verb
 } from "../commands.js"
 import { field } from "../output.js"
+import { familyNamed, verbsOf } from "./generic.js"
 
 /** Networks as the CLI shows them. */
 export const networks: Family<Network.Network> = {
@@ -36,8 +37,8 @@ export const networks: Family<Network.Network> = {
   ]
 }
 
-/** The verbs of `gridscale networks`. */
-export const verbs: ReadonlyArray<Verb> = [
+/** Hand-written verbs, with friendlier flags than the generated ones. */
+const curated: ReadonlyArray<Verb> = [
   listVerb(networks, (g) => g.networks.list(), (g, l) => g.networks.listByLocation(l)),
   getVerb(networks, (g, id) => g.networks.get(id)),
   createVerb(networks, {
@@ -63,3 +64,6 @@ export const verbs: ReadonlyArray<Verb> = [
   }),
   deleteVerb(networks, (g, id, jobOptions) => g.networks.delete(id, jobOptions))
 ]
+
+/** The verbs of `gridscale networks`: the hand-written ones, and the generated ones for the rest. */
+export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("networks"), curated)

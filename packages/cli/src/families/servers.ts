@@ -35,6 +35,7 @@ import {
   withClient
 } from "../commands.js"
 import { field, printJson, withProgress } from "../output.js"
+import { callDriver, familyNamed, verbsOf } from "./generic.js"
 
 /** Servers as the CLI shows them. */
 export const servers: Family<Server.Server> = {
@@ -87,6 +88,28 @@ const powerVerb = (name: "start" | "stop") =>
         )
       )
   )
+
+const shutdownVerb = verb(
+  "shutdown",
+  "Ask a server's operating system to shut down (ACPI) and wait until it reports power off.",
+  (path) =>
+    Command.make(
+      path,
+      { ...connectionOptions, timeout: jobOptions.timeout, id: idArg("server") },
+      withClient((options) =>
+        Effect.gen(function*() {
+          const server = yield* withProgress(
+            `shutting down server ${options.id}`,
+            options.json,
+            (onProgress) => callDriver("servers", "shutdown", [options.id, jobOptionsOf(options, onProgress)])
+          )
+          yield* options.json
+            ? printItem(servers, true, server)
+            : Console.log(`server ${options.id}: power ${server.power ? "on" : "off"}`)
+        })
+      )
+    )
+)
 
 const storageType = Options.choice("storage-type", ["storage", "storage_high", "storage_insane"])
 
@@ -153,8 +176,8 @@ const provisionVerb = verb(
     )
 )
 
-/** The verbs of `gridscale servers`. */
-export const verbs: ReadonlyArray<Verb> = [
+/** Hand-written verbs, with friendlier flags than the generated ones. */
+const curated: ReadonlyArray<Verb> = [
   listVerb(servers, (g) => g.servers.list(), (g, l) => g.servers.listByLocation(l)),
   getVerb(servers, (g, id) => g.servers.get(id)),
   createVerb(servers, {
@@ -190,5 +213,9 @@ export const verbs: ReadonlyArray<Verb> = [
   deleteVerb(servers, (g, id, jobOptions) => g.servers.delete(id, jobOptions)),
   powerVerb("start"),
   powerVerb("stop"),
+  shutdownVerb,
   provisionVerb
 ]
+
+/** The verbs of `gridscale servers`: the hand-written ones, and the generated ones for the rest. */
+export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("servers"), curated, ["set-power"])

@@ -29,6 +29,7 @@ import {
   withClient
 } from "../commands.js"
 import { field, printJson, withProgress } from "../output.js"
+import { familyNamed, verbsOf } from "./generic.js"
 
 /** Snapshots as the CLI shows them. */
 export const snapshots: Family<Snapshot.Snapshot> = {
@@ -47,8 +48,8 @@ export const snapshots: Family<Snapshot.Snapshot> = {
 
 const storageArg = Args.text({ name: "storage-id" }).pipe(Args.withDescription("The storage's id."))
 
-/** The verbs of `gridscale snapshots`. */
-export const verbs: ReadonlyArray<Verb> = [
+/** Hand-written verbs, with friendlier flags than the generated ones. */
+const curated: ReadonlyArray<Verb> = [
   verb("list", "List the snapshots of a storage.", (path) =>
     Command.make(
       path,
@@ -104,3 +105,6 @@ export const verbs: ReadonlyArray<Verb> = [
       )
     ))
 ]
+
+/** The verbs of `gridscale snapshots`: the hand-written ones, and the generated ones for the rest. */
+export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("snapshots"), curated)

@@ -15,6 +15,7 @@ import {
   type Verb
 } from "../commands.js"
 import { field } from "../output.js"
+import { familyNamed, verbsOf } from "./generic.js"
 
 /** SSH keys as the CLI shows them. */
 export const sshKeys: Family<SshKey.SshKey> = {
@@ -28,8 +29,8 @@ export const sshKeys: Family<SshKey.SshKey> = {
   }]
 }
 
-/** The verbs of `gridscale ssh-keys`. */
-export const verbs: ReadonlyArray<Verb> = [
+/** Hand-written verbs, with friendlier flags than the generated ones. */
+const curated: ReadonlyArray<Verb> = [
   listVerb(sshKeys, (g) => g.sshKeys.list()),
   getVerb(sshKeys, (g, id) => g.sshKeys.get(id)),
   createVerb(sshKeys, {
@@ -51,3 +52,6 @@ export const verbs: ReadonlyArray<Verb> = [
   }),
   deleteVerb(sshKeys, (g, id, jobOptions) => g.sshKeys.delete(id, jobOptions))
 ]
+
+/** The verbs of `gridscale ssh-keys`: the hand-written ones, and the generated ones for the rest. */
+export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("ssh-keys"), curated)

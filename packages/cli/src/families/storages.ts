@@ -22,6 +22,7 @@ import {
   type Verb
 } from "../commands.js"
 import { field } from "../output.js"
+import { familyNamed, verbsOf } from "./generic.js"
 
 /** Storages as the CLI shows them. */
 export const storages: Family<Storage.Storage> = {
@@ -39,8 +40,8 @@ export const storages: Family<Storage.Storage> = {
   ]
 }
 
-/** The verbs of `gridscale storages`. */
-export const verbs: ReadonlyArray<Verb> = [
+/** Hand-written verbs, with friendlier flags than the generated ones. */
+const curated: ReadonlyArray<Verb> = [
   listVerb(storages, (g) => g.storages.list(), (g, l) => g.storages.listByLocation(l)),
   getVerb(storages, (g, id) => g.storages.get(id)),
   createVerb(storages, {
@@ -89,3 +90,6 @@ export const verbs: ReadonlyArray<Verb> = [
   }),
   deleteVerb(storages, (g, id, jobOptions) => g.storages.delete(id, jobOptions))
 ]
+
+/** The verbs of `gridscale storages`: the hand-written ones, and the generated ones for the rest. */
+export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("storages"), curated)

@@ -15,6 +15,7 @@ import {
   type Verb
 } from "../commands.js"
 import { field } from "../output.js"
+import { familyNamed, verbsOf } from "./generic.js"
 
 /** Templates as the CLI shows them. */
 export const templates: Family<Template.Template> = {
@@ -32,8 +33,8 @@ export const templates: Family<Template.Template> = {
   ]
 }
 
-/** The verbs of `gridscale templates`. */
-export const verbs: ReadonlyArray<Verb> = [
+/** Hand-written verbs, with friendlier flags than the generated ones. */
+const curated: ReadonlyArray<Verb> = [
   listVerb(templates, (g) => g.templates.list(), (g, l) => g.templates.listByLocation(l)),
   getVerb(templates, (g, id) => g.templates.get(id)),
   createVerb(templates, {
@@ -47,3 +48,6 @@ export const verbs: ReadonlyArray<Verb> = [
   }),
   deleteVerb(templates, (g, id, jobOptions) => g.templates.delete(id, jobOptions))
 ]
+
+/** The verbs of `gridscale templates`: the hand-written ones, and the generated ones for the rest. */
+export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("templates"), curated)
