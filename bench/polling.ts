@@ -92,7 +92,7 @@ const figureDetection = async (sim: SimulatorProcess, report: (figure: Reported)
     const lag = summarize(results.map((r) => r.lag))
     const polls = summarize(results.map((r) => r.polls))
     const lagShare = summarize(results.map((r) => r.lag / r.duration))
-    const name = `job detection ${band.min / 1000}-${band.max / 1000} s`
+    const name = `synthetic: job detection ${band.min / 1000}-${band.max / 1000} s`
     if (band.max <= 1400) {
       const pollTarget = band.min === 1000
       const pass = lag.median <= 150 && lag.p95 <= 250 && (!pollTarget || polls.median <= 11)
@@ -132,10 +132,11 @@ const figureDetection = async (sim: SimulatorProcess, report: (figure: Reported)
   await runtime.dispose()
   if (!failed.every((r) => r.failed)) throw new Error("a job meant to fail succeeded")
   const lag = summarize(failed.map((r) => r.lag))
-  const interval = summarize(failed.map((r) => r.lastInterval))
+  const interval = summarize(failed.flatMap((r) => (Number.isFinite(r.lastInterval) ? [r.lastInterval] : [])))
   // The poll that saw `failed` was sent after the job failed, the one before it before: the lag
   // is at most that gap plus the reply's trip back (a few ms on loopback).
-  const over = failed.map((r) => r.lag - r.lastInterval)
+  // A job that failed before its second poll has no gap to compare with.
+  const over = failed.flatMap((r) => (Number.isFinite(r.lastInterval) ? [r.lag - r.lastInterval] : []))
   report({
     figure: "P2",
     name: "synthetic: failed job to JobFailed (1.0-1.4 s jobs)",

@@ -74,9 +74,19 @@ const write = () =>
 
 const verdict = (pass: boolean | null) => (pass === null ? "" : pass ? "  [ok]" : "  [MISSED]")
 
+/** A figure's values in one line, for the figures that do not word their own. */
+const describe = (values: Record<string, unknown>): string =>
+  Object.entries(values).map(([key, value]) => {
+    if (typeof value === "object" && value !== null && "median" in value && "p95" in value) {
+      const s = value as Summary
+      return `${key} median ${round(s.median, 2)} p95 ${round(s.p95, 2)}`
+    }
+    return `${key} ${typeof value === "number" ? round(value) : JSON.stringify(value)}`
+  }).join(", ")
+
 /** Prints one figure: `id  what: result  target ...  [ok]`. */
 const report = (figure: Reported & { readonly text?: string; readonly target?: string }) => {
-  const text = figure.text ?? JSON.stringify(figure.values)
+  const text = figure.text ?? describe(figure.values)
   const target = figure.target ?? Object.entries(figure.targets).map(([k, v]) => `${k} ${v}`).join(", ")
   const line = `${figure.figure.padEnd(3)} ${figure.name}: ${text}${target ? `; target ${target}` : ""}${
     verdict(figure.pass)
@@ -234,7 +244,7 @@ const figureList = async (api: ApiServer, sideFile: string) => {
       note(`${label}: a ${round(bytes / 1024, 1)} KiB reply; ${size.rounds} rounds of ${size.batch} calls per side`)
       // A side that stops answering (the client held by its rate ceiling, say) is measured
       // behaviour, not a crash: it is reported as missed and left out from then on.
-      const timeoutMs = size.servers === 1 ? 20_000 : 30_000
+      const timeoutMs = quick ? 8_000 : size.servers === 1 ? 20_000 : 30_000
       const attempt = async <A>(side: Side, run: () => Promise<A>): Promise<A | undefined> => {
         if (stalled.has(side.name)) return undefined
         try {
@@ -426,7 +436,7 @@ const figureScale = async (sim: SimulatorProcess) => {
       await bundle("./scale.ts"),
       [sim.url, String(creates), quick ? "1" : "3"],
       "the concurrent creates",
-      quick ? 30_000 : 40_000
+      quick ? 20_000 : 40_000
     )
   } catch (error) {
     if (!(error instanceof Timeout)) throw error
