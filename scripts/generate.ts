@@ -411,6 +411,7 @@ const familyOfItem = (name: string): Family | undefined =>
   families.find((f) => f.deletedOf === undefined && (f.item === name || f.listItem === name))
 
 const modelDoc = (name: string, owner: string | undefined): string => {
+  if (modelDocs[name] !== undefined) return modelDocs[name]
   const family = familyOfItem(name)
   if (family !== undefined) {
     return family.item === name
@@ -423,7 +424,7 @@ const modelDoc = (name: string, owner: string | undefined): string => {
       ? `What creating ${withArticle(input.title)} takes.`
       : `What an update of ${withArticle(input.title)} may change.`
   }
-  return modelDocs[name] ?? (owner !== undefined ? `Part of ${owner}.` : `The API's \`${name}\`.`)
+  return owner !== undefined ? `Part of ${owner}.` : `The API's \`${name}\`.`
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -785,7 +786,7 @@ const emitSchemas = () => {
       declare(schemaName, target, () =>
         declarations.push(
           `${
-            doc(`The body of ${name.replace(/Payload$/, "")}.`)
+            doc(modelDoc(name, undefined))
           }\nexport const ${schemaName}: Schema.Schema<${expr.type}> = ${expr.schema}\n`
         ))
     }

@@ -41,7 +41,8 @@ export const definitions: { readonly [name: string]: Node } = {
       hardware_profile: {
         type: "string",
         enum: ["default", "nested", "legacy", "cisco_csr", "sophos_utm", "f5_bigip", "q35", "q35_nested"]
-      }
+      },
+      location_uuid: { type: "string", format: "uuid" }
     },
     required: ["name", "cores", "memory"]
   },
@@ -115,7 +116,8 @@ export const definitions: { readonly [name: string]: Node } = {
       labels: { type: "array", items: { type: "string" } },
       storage_type: { ref: "StorageType" },
       template: { oneOf: [{ ref: "StorageCreateTemplatePassword" }, { ref: "StorageCreateTemplateSshkey" }] },
-      storage_variant: { type: "string", enum: ["distributed", "local"] }
+      storage_variant: { type: "string", enum: ["distributed", "local"] },
+      location_uuid: { type: "string", format: "uuid" }
     },
     required: ["name", "capacity"]
   },
@@ -206,7 +208,8 @@ export const definitions: { readonly [name: string]: Node } = {
     properties: {
       name: { type: "string", minLength: 1, maxLength: 64 },
       l2security: { type: "boolean" },
-      labels: { type: "array", items: { type: "string" } }
+      labels: { type: "array", items: { type: "string" } },
+      location_uuid: { type: "string", format: "uuid" }
     },
     required: ["name"]
   },
@@ -245,7 +248,8 @@ export const definitions: { readonly [name: string]: Node } = {
       failover: { type: "boolean" },
       reverse_dns: { type: "string" },
       labels: { type: "array", items: { type: "string" } },
-      name: { type: "string", minLength: 1, maxLength: 64 }
+      name: { type: "string", minLength: 1, maxLength: 64 },
+      location_uuid: { type: "string", format: "uuid" }
     },
     required: ["family"]
   },
@@ -387,7 +391,8 @@ export const definitions: { readonly [name: string]: Node } = {
     properties: {
       name: { type: "string", minLength: 1, maxLength: 64 },
       source_url: { type: "string" },
-      labels: { type: "array", items: { type: "string" } }
+      labels: { type: "array", items: { type: "string" } },
+      location_uuid: { type: "string", format: "uuid" }
     },
     required: ["name", "source_url"]
   },
@@ -3931,7 +3936,8 @@ export const definitions: { readonly [name: string]: Node } = {
       labels: { type: "array", items: { type: "string" } },
       algorithm: { type: "string" },
       listen_ipv4_uuid: { type: "string", format: "uuid" },
-      listen_ipv6_uuid: { type: "string", format: "uuid" }
+      listen_ipv6_uuid: { type: "string", format: "uuid" },
+      location_uuid: { type: "string", format: "uuid" }
     },
     required: [
       "name",

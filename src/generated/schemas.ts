@@ -2079,7 +2079,7 @@ export const ServiceinPaasSecurityZonesItem: Schema.Schema<
   object_uuid: S.optional(Schema.String)
 })
 
-/** The API's `PaasSecurityZonesRelation`. */
+/** The PaaS services in a security zone. */
 export interface PaasSecurityZonesRelation {
   readonly services?: ReadonlyArray<ServiceinPaasSecurityZonesItem> | null | undefined
 }
@@ -2089,7 +2089,7 @@ export interface PaasSecurityZonesRelationEncoded {
   readonly services?: ReadonlyArray<ServiceinPaasSecurityZonesItemEncoded> | null | undefined
 }
 
-/** The API's `PaasSecurityZonesRelation`. */
+/** The PaaS services in a security zone. */
 export const PaasSecurityZonesRelation: Schema.Schema<PaasSecurityZonesRelation, PaasSecurityZonesRelationEncoded> = S
   .model("PaasSecurityZonesRelation", {
     services: S.optional(Schema.Array(ServiceinPaasSecurityZonesItem))
@@ -2207,7 +2207,7 @@ export const ServiceinPaasSecurityZoneItem: Schema.Schema<
   parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
 })
 
-/** The API's `PaasSecurityZoneRelation`. */
+/** The PaaS services in a security zone. */
 export interface PaasSecurityZoneRelation {
   readonly services?: ReadonlyArray<ServiceinPaasSecurityZoneItem> | null | undefined
 }
@@ -2217,7 +2217,7 @@ export interface PaasSecurityZoneRelationEncoded {
   readonly services?: ReadonlyArray<ServiceinPaasSecurityZoneItemEncoded> | null | undefined
 }
 
-/** The API's `PaasSecurityZoneRelation`. */
+/** The PaaS services in a security zone. */
 export const PaasSecurityZoneRelation: Schema.Schema<PaasSecurityZoneRelation, PaasSecurityZoneRelationEncoded> = S
   .model("PaasSecurityZoneRelation", {
     services: S.optional(Schema.Array(ServiceinPaasSecurityZoneItem))
@@ -2593,7 +2593,7 @@ export const StorageBackupSchedulesGetResponse = S.listUnder("schedule_storage_b
 /** The reply holding one backup schedule. */
 export const StorageBackupScheduleGetResponse = S.under("schedule_storage_backup", StorageBackupSchedule)
 
-/** Part of MarketplaceApplication. */
+/** What an application's server needs: cores, memory and storage. */
 export interface MarketplaceApplicationSetup {
   readonly capacity?: number | null | undefined
   readonly cores?: number | null | undefined
@@ -2603,7 +2603,7 @@ export interface MarketplaceApplicationSetup {
 /** The JSON form of {@link MarketplaceApplicationSetup}. */
 export type MarketplaceApplicationSetupEncoded = MarketplaceApplicationSetup
 
-/** Part of MarketplaceApplication. */
+/** What an application's server needs: cores, memory and storage. */
 export const MarketplaceApplicationSetup: Schema.Schema<
   MarketplaceApplicationSetup,
   MarketplaceApplicationSetupEncoded
@@ -2613,7 +2613,7 @@ export const MarketplaceApplicationSetup: Schema.Schema<
   memory: S.optional(Schema.Number)
 })
 
-/** Part of MarketplaceApplication. */
+/** What the marketplace shows about an application. */
 export interface MarketplaceApplicationMetadata {
   readonly license?: string | null | undefined
   readonly os?: string | null | undefined
@@ -2631,7 +2631,7 @@ export interface MarketplaceApplicationMetadata {
 /** The JSON form of {@link MarketplaceApplicationMetadata}. */
 export type MarketplaceApplicationMetadataEncoded = MarketplaceApplicationMetadata
 
-/** Part of MarketplaceApplication. */
+/** What the marketplace shows about an application. */
 export const MarketplaceApplicationMetadata: Schema.Schema<
   MarketplaceApplicationMetadata,
   MarketplaceApplicationMetadataEncoded
@@ -2808,6 +2808,7 @@ export interface ServerCreate {
     | "q35_nested"
     | null
     | undefined
+  readonly location_uuid?: string | null | undefined
 }
 
 /** What creating a server takes. */
@@ -2821,7 +2822,8 @@ export const ServerCreate: Schema.Schema<ServerCreate> = Schema.Struct({
   auto_recovery: S.optional(Schema.Boolean),
   hardware_profile: S.optional(
     Schema.Literal("default", "nested", "legacy", "cisco_csr", "sophos_utm", "f5_bigip", "q35", "q35_nested")
-  )
+  ),
+  location_uuid: S.optional(IdInput)
 })
 
 /** What an update of a server may change. */
@@ -2844,52 +2846,52 @@ export const ServerUpdate: Schema.Schema<ServerUpdate> = Schema.Struct({
   auto_recovery: S.optional(Schema.Boolean)
 })
 
-/** The API's `ServerPowerUpdate`. */
+/** What powering a server on or off takes. */
 export interface ServerPowerUpdate {
   readonly power?: boolean | null | undefined
 }
 
-/** The API's `ServerPowerUpdate`. */
+/** What powering a server on or off takes. */
 export const ServerPowerUpdate: Schema.Schema<ServerPowerUpdate> = Schema.Struct({
   power: S.optional(Schema.Boolean)
 })
 
-/** The body of ServerPowerShutdown. */
+/** The (empty) body of a shutdown. */
 export const ServerPowerShutdownPayload: Schema.Schema<{ readonly [key: string]: unknown }> = Schema.Record({
   key: Schema.String,
   value: Schema.Unknown
 })
 
-/** What creating a server IP address takes. */
+/** What attaching an IP address to a server takes. */
 export interface LinkIp {
   readonly object_uuid?: string | null | undefined
 }
 
-/** What creating a server IP address takes. */
+/** What attaching an IP address to a server takes. */
 export const LinkIp: Schema.Schema<LinkIp> = Schema.Struct({
   object_uuid: S.optional(IdInput)
 })
 
-/** What creating a server storage takes. */
+/** What attaching a storage to a server takes. */
 export interface LinkStorage {
   readonly object_uuid: string
   readonly bootdevice?: boolean | null | undefined
 }
 
-/** What creating a server storage takes. */
+/** What attaching a storage to a server takes. */
 export const LinkStorage: Schema.Schema<LinkStorage> = Schema.Struct({
   object_uuid: IdInput,
   bootdevice: S.optional(Schema.Boolean)
 })
 
-/** What an update of a server storage may change. */
+/** What an update of a storage attachment may change. */
 export interface LinkedStorageUpdate {
   readonly ordering?: number | null | undefined
   readonly bootdevice?: boolean | null | undefined
   readonly l3security?: ReadonlyArray<string> | null | undefined
 }
 
-/** What an update of a server storage may change. */
+/** What an update of a storage attachment may change. */
 export const LinkedStorageUpdate: Schema.Schema<LinkedStorageUpdate> = Schema.Struct({
   ordering: S.optional(Schema.Int),
   bootdevice: S.optional(Schema.Boolean),
@@ -2936,7 +2938,7 @@ export const FirewallRulesInput: Schema.Schema<FirewallRulesInput> = Schema.Stru
   "rules-v4-out": S.optional(Schema.Array(RulesPropertiesInput))
 })
 
-/** What creating a server network takes. */
+/** What connecting a server to a network takes. */
 export interface LinkNetwork {
   readonly object_uuid: string
   readonly ordering?: number | null | undefined
@@ -2946,7 +2948,7 @@ export interface LinkNetwork {
   readonly firewall_template_uuid?: string | null | undefined
 }
 
-/** What creating a server network takes. */
+/** What connecting a server to a network takes. */
 export const LinkNetwork: Schema.Schema<LinkNetwork> = Schema.Struct({
   object_uuid: IdInput,
   ordering: S.optional(Schema.Int),
@@ -2956,7 +2958,7 @@ export const LinkNetwork: Schema.Schema<LinkNetwork> = Schema.Struct({
   firewall_template_uuid: S.optional(IdInput)
 })
 
-/** What an update of a server network may change. */
+/** What an update of a network connection may change. */
 export interface LinkedNetworkUpdate {
   readonly ordering?: number | null | undefined
   readonly bootdevice?: boolean | null | undefined
@@ -2965,7 +2967,7 @@ export interface LinkedNetworkUpdate {
   readonly firewall_template_uuid?: string | null | undefined
 }
 
-/** What an update of a server network may change. */
+/** What an update of a network connection may change. */
 export const LinkedNetworkUpdate: Schema.Schema<LinkedNetworkUpdate> = Schema.Struct({
   ordering: S.optional(Schema.Int),
   bootdevice: S.optional(Schema.Boolean),
@@ -2974,23 +2976,23 @@ export const LinkedNetworkUpdate: Schema.Schema<LinkedNetworkUpdate> = Schema.St
   firewall_template_uuid: S.optional(IdInput)
 })
 
-/** What creating a server ISO image takes. */
+/** What inserting an ISO image in a server takes. */
 export interface LinkIsoimage {
   readonly object_uuid: string
 }
 
-/** What creating a server ISO image takes. */
+/** What inserting an ISO image in a server takes. */
 export const LinkIsoimage: Schema.Schema<LinkIsoimage> = Schema.Struct({
   object_uuid: IdInput
 })
 
-/** What an update of a server ISO image may change. */
+/** What an update of an ISO image attachment may change. */
 export interface LinkedIsoimageUpdate {
   readonly bootdevice?: boolean | null | undefined
   readonly name?: string | null | undefined
 }
 
-/** What an update of a server ISO image may change. */
+/** What an update of an ISO image attachment may change. */
 export const LinkedIsoimageUpdate: Schema.Schema<LinkedIsoimageUpdate> = Schema.Struct({
   bootdevice: S.optional(Schema.Boolean),
   name: S.optional(Name)
@@ -3022,6 +3024,7 @@ export interface StorageCreate {
   readonly storage_type?: "storage" | "storage_high" | "storage_insane" | null | undefined
   readonly template?: StorageCreateTemplate | null | undefined
   readonly storage_variant?: "distributed" | "local" | null | undefined
+  readonly location_uuid?: string | null | undefined
 }
 
 /** What creating a storage takes. */
@@ -3031,7 +3034,8 @@ export const StorageCreate: Schema.Schema<StorageCreate> = Schema.Struct({
   labels: S.optional(Schema.Array(Schema.String)),
   storage_type: S.optional(Schema.Literal("storage", "storage_high", "storage_insane")),
   template: S.optional(StorageCreateTemplate),
-  storage_variant: S.optional(Schema.Literal("distributed", "local"))
+  storage_variant: S.optional(Schema.Literal("distributed", "local")),
+  location_uuid: S.optional(IdInput)
 }).pipe(Schema.filter(S.localCapacityAtMost(500)))
 
 /** What an update of a storage may change. */
@@ -3055,13 +3059,15 @@ export interface NetworkCreate {
   readonly name: string
   readonly l2security?: boolean | null | undefined
   readonly labels?: ReadonlyArray<string> | null | undefined
+  readonly location_uuid?: string | null | undefined
 }
 
 /** What creating a network takes. */
 export const NetworkCreate: Schema.Schema<NetworkCreate> = Schema.Struct({
   name: Name,
   l2security: S.optional(Schema.Boolean),
-  labels: S.optional(Schema.Array(Schema.String))
+  labels: S.optional(Schema.Array(Schema.String)),
+  location_uuid: S.optional(IdInput)
 })
 
 /** What an update of a network may change. */
@@ -3083,6 +3089,7 @@ export interface IpCreate {
   readonly reverse_dns?: string | null | undefined
   readonly labels?: ReadonlyArray<string> | null | undefined
   readonly name?: string | null | undefined
+  readonly location_uuid?: string | null | undefined
 }
 
 /** What creating an IP address takes. */
@@ -3091,7 +3098,8 @@ export const IpCreate: Schema.Schema<IpCreate> = Schema.Struct({
   failover: S.optional(Schema.Boolean),
   reverse_dns: S.optional(Schema.String),
   labels: S.optional(Schema.Array(Schema.String)),
-  name: S.optional(Name)
+  name: S.optional(Name),
+  location_uuid: S.optional(IdInput)
 })
 
 /** What an update of an IP address may change. */
@@ -3143,13 +3151,15 @@ export interface IsoimageCreate {
   readonly name: string
   readonly source_url: string
   readonly labels?: ReadonlyArray<string> | null | undefined
+  readonly location_uuid?: string | null | undefined
 }
 
 /** What creating an ISO image takes. */
 export const IsoimageCreate: Schema.Schema<IsoimageCreate> = Schema.Struct({
   name: Name,
   source_url: Schema.String,
-  labels: S.optional(Schema.Array(Schema.String))
+  labels: S.optional(Schema.Array(Schema.String)),
+  location_uuid: S.optional(IdInput)
 })
 
 /** What an update of an ISO image may change. */
@@ -3274,7 +3284,7 @@ export const PaasServiceUpdate: Schema.Schema<PaasServiceUpdate> = Schema.Struct
   paas_service_template_uuid: S.optional(IdInput)
 })
 
-/** The body of RenewPaasServiceCredentials. */
+/** The (empty) body of a credential renewal. */
 export const RenewPaasServiceCredentialsPayload: Schema.Schema<{ readonly [key: string]: unknown }> = Schema.Record({
   key: Schema.String,
   value: Schema.Unknown
@@ -3317,6 +3327,7 @@ export interface LoadbalancerCreate {
   readonly algorithm: string
   readonly listen_ipv4_uuid: string
   readonly listen_ipv6_uuid: string
+  readonly location_uuid?: string | null | undefined
 }
 
 /** What creating a load balancer takes. */
@@ -3329,7 +3340,8 @@ export const LoadbalancerCreate: Schema.Schema<LoadbalancerCreate> = Schema.Stru
   labels: Schema.Array(Schema.String),
   algorithm: Schema.String,
   listen_ipv4_uuid: IdInput,
-  listen_ipv6_uuid: IdInput
+  listen_ipv6_uuid: IdInput,
+  location_uuid: S.optional(IdInput)
 })
 
 /** What an update of a load balancer may change. */
@@ -3404,12 +3416,12 @@ export const SnapshotUpdate: Schema.Schema<SnapshotUpdate> = Schema.Struct({
   labels: S.optional(Schema.Array(Schema.String))
 })
 
-/** The API's `StorageRollback`. */
+/** What a rollback takes. */
 export interface StorageRollback {
   readonly rollback?: boolean | null | undefined
 }
 
-/** The API's `StorageRollback`. */
+/** What a rollback takes. */
 export const StorageRollback: Schema.Schema<StorageRollback> = Schema.Struct({
   rollback: S.optional(Schema.Boolean)
 })
@@ -3444,13 +3456,13 @@ export const SnapshotExportToS3PayloadS3data: Schema.Schema<SnapshotExportToS3Pa
   private: S.optional(Schema.Boolean)
 })
 
-/** The API's `SnapshotExportToS3Payload`. */
+/** What exporting a snapshot to object storage takes: the bucket and its keys. */
 export interface SnapshotExportToS3Payload {
   readonly s3auth?: SnapshotExportToS3PayloadS3auth | null | undefined
   readonly s3data?: SnapshotExportToS3PayloadS3data | null | undefined
 }
 
-/** The API's `SnapshotExportToS3Payload`. */
+/** What exporting a snapshot to object storage takes: the bucket and its keys. */
 export const SnapshotExportToS3Payload: Schema.Schema<SnapshotExportToS3Payload> = Schema.Struct({
   s3auth: S.optional(SnapshotExportToS3PayloadS3auth),
   s3data: S.optional(SnapshotExportToS3PayloadS3data)
@@ -3540,12 +3552,12 @@ export const StorageImportFromBackupBackup: Schema.Schema<StorageImportFromBacku
   backup_uuid: IdInput
 })
 
-/** The API's `StorageImportFromBackup`. */
+/** What creating a storage from a backup takes. */
 export interface StorageImportFromBackup {
   readonly backup: StorageImportFromBackupBackup
 }
 
-/** The API's `StorageImportFromBackup`. */
+/** What creating a storage from a backup takes. */
 export const StorageImportFromBackup: Schema.Schema<StorageImportFromBackup> = Schema.Struct({
   backup: StorageImportFromBackupBackup
 })
@@ -3565,7 +3577,7 @@ export const CreateMarketplaceApplicationPayloadSetup: Schema.Schema<CreateMarke
     capacity: Schema.Int.pipe(Schema.between(1, 16384))
   })
 
-/** The API's `MarketplaceApplicationMetadata`. */
+/** What the marketplace shows about an application. */
 export interface MarketplaceApplicationMetadataInput {
   readonly components?: ReadonlyArray<string> | null | undefined
   readonly features?: string | null | undefined
@@ -3579,7 +3591,7 @@ export interface MarketplaceApplicationMetadataInput {
   readonly advices?: string | null | undefined
 }
 
-/** The API's `MarketplaceApplicationMetadata`. */
+/** What the marketplace shows about an application. */
 export const MarketplaceApplicationMetadataInput: Schema.Schema<MarketplaceApplicationMetadataInput> = Schema.Struct({
   components: S.optional(Schema.Array(Schema.String)),
   features: S.optional(Schema.String),
@@ -3593,7 +3605,7 @@ export const MarketplaceApplicationMetadataInput: Schema.Schema<MarketplaceAppli
   advices: S.optional(Schema.String)
 })
 
-/** What creating a marketplace application takes. */
+/** What creating or importing a marketplace application takes. */
 export interface CreateMarketplaceApplicationPayload {
   readonly name?: string | null | undefined
   readonly object_storage_path?: string | null | undefined
@@ -3612,7 +3624,7 @@ export interface CreateMarketplaceApplicationPayload {
   readonly unique_hash?: string | null | undefined
 }
 
-/** What creating a marketplace application takes. */
+/** What creating or importing a marketplace application takes. */
 export const CreateMarketplaceApplicationPayload: Schema.Schema<CreateMarketplaceApplicationPayload> = Schema.Struct({
   name: S.optional(Name),
   object_storage_path: S.optional(Schema.String),
@@ -3625,14 +3637,14 @@ export const CreateMarketplaceApplicationPayload: Schema.Schema<CreateMarketplac
   unique_hash: S.optional(Schema.String)
 }).pipe(Schema.filter(S.hasFieldsOf([["name", "object_storage_path", "setup"], ["unique_hash"]])))
 
-/** The API's `MarketplaceApplicationSetup`. */
+/** What an application's server needs: cores, memory and storage. */
 export interface MarketplaceApplicationSetupInput {
   readonly cores?: number | null | undefined
   readonly memory?: number | null | undefined
   readonly capacity?: number | null | undefined
 }
 
-/** The API's `MarketplaceApplicationSetup`. */
+/** What an application's server needs: cores, memory and storage. */
 export const MarketplaceApplicationSetupInput: Schema.Schema<MarketplaceApplicationSetupInput> = Schema.Struct({
   cores: S.optional(PositiveInt),
   memory: S.optional(PositiveInt),

@@ -842,6 +842,14 @@ export const corrections: ReadonlyArray<Correction> = [
     value: { type: "boolean" },
     why: "typed string; the API takes and returns a boolean"
   })),
+  ...["ServerCreate", "StorageCreate", "NetworkCreate", "IpCreate", "IsoimageCreate", "LoadbalancerCreate"].map((
+    definition
+  ) => ({
+    definition,
+    at: ["properties", "location_uuid"],
+    value: { type: "string", format: "uuid" },
+    why: "the location of a new object: in the spec's examples and code samples, not its definition"
+  })),
   {
     definition: "LocationUpdate",
     at: ["properties", "cpunode_count"],
@@ -942,7 +950,25 @@ export const modelDocs: Readonly<Record<string, string>> = {
   RulesProperties: "One firewall rule.",
   PaasServiceResourceLimit: "A limit on one resource of a PaaS service.",
   LocationChangeRequested: "A pending change to a private location.",
-  RequestGetResponse: "The reply of a job status: the status keyed by its request id."
+  RequestGetResponse: "The reply of a job status: the status keyed by its request id.",
+  LinkStorage: "What attaching a storage to a server takes.",
+  LinkIp: "What attaching an IP address to a server takes.",
+  LinkNetwork: "What connecting a server to a network takes.",
+  LinkIsoimage: "What inserting an ISO image in a server takes.",
+  LinkedStorageUpdate: "What an update of a storage attachment may change.",
+  LinkedNetworkUpdate: "What an update of a network connection may change.",
+  LinkedIsoimageUpdate: "What an update of an ISO image attachment may change.",
+  StorageImportFromBackup: "What creating a storage from a backup takes.",
+  StorageRollback: "What a rollback takes.",
+  SnapshotExportToS3Payload: "What exporting a snapshot to object storage takes: the bucket and its keys.",
+  ServerPowerUpdate: "What powering a server on or off takes.",
+  ServerPowerShutdownPayload: "The (empty) body of a shutdown.",
+  RenewPaasServiceCredentialsPayload: "The (empty) body of a credential renewal.",
+  CreateMarketplaceApplicationPayload: "What creating or importing a marketplace application takes.",
+  PaasSecurityZonesRelation: "The PaaS services in a security zone.",
+  PaasSecurityZoneRelation: "The PaaS services in a security zone.",
+  MarketplaceApplicationMetadata: "What the marketplace shows about an application.",
+  MarketplaceApplicationSetup: "What an application's server needs: cores, memory and storage."
 }
 
 /** Doc comments of operations whose method name alone does not say what they do. */
