@@ -10,7 +10,9 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type { ParseOptions } from "effect/SchemaAST"
 import * as GridscaleError from "./GridscaleError.js"
+import * as Decode from "./internal/decode.js"
 import { statusText } from "./internal/httpStatus.js"
 
 /**
@@ -212,15 +214,72 @@ export const parseError = (reply: Reply): GridscaleError.ApiError => {
   return new ErrorClass({ ...fields, message: messageOf(ErrorClass._tag, reply, body, requestId) })
 }
 
+/** Where a decoding issue is and what it says, found without formatting any value. */
+const firstIssue = (issue: ParseResult.ParseIssue): { readonly field: string; readonly problem: string } => {
+  const path: Array<PropertyKey> = []
+  let current: ParseResult.ParseIssue = issue
+  for (;;) {
+    switch (current._tag) {
+      case "Pointer":
+        path.push(...(Array.isArray(current.path) ? current.path : [current.path]))
+        current = current.issue
+        continue
+      case "Composite": {
+        const issues: ReadonlyArray<ParseResult.ParseIssue> = Array.isArray(current.issues)
+          ? current.issues
+          : [current.issues as ParseResult.ParseIssue]
+        if (issues.length === 0) break
+        current = issues[0]!
+        continue
+      }
+      case "Refinement":
+      case "Transformation":
+        current = current.issue
+        continue
+    }
+    break
+  }
+  const field = path.length === 0 ? "(root)" : path.map(String).join(".")
+  const problem = current._tag === "Missing"
+    ? "is missing"
+    : current._tag === "Unexpected"
+    ? "is unexpected"
+    : `Expected ${safeString(current.ast)}, actual a value nested too deeply to show`
+  return { field, problem }
+}
+
+const safeString = (u: unknown): string => {
+  try {
+    return clip(String(u), 100)
+  } catch {
+    return "another value"
+  }
+}
+
 const fieldOf = (error: ParseResult.ParseError): { readonly field: string; readonly problem: string } => {
-  const [first] = ParseResult.ArrayFormatter.formatErrorSync(error)
+  let first: ParseResult.ArrayFormatterIssue | undefined
+  try {
+    ;[first] = ParseResult.ArrayFormatter.formatErrorSync(error)
+  } catch {
+    // The formatter prints the offending value and recurses into it: an array nested thousands
+    // deep overflows the stack. Name the field without printing the value.
+    return firstIssue(error.issue)
+  }
   if (first === undefined) return { field: "(root)", problem: "does not match" }
   const field = first.path.length === 0 ? "(root)" : first.path.map(String).join(".")
   return { field, problem: clip(first.message, 200) }
 }
 
+/** The options every reply is decoded with: fields a plain `Struct` does not name are kept. */
+const parseOptions: ParseOptions = { onExcessProperty: "preserve" }
+
 /**
  * Parses and decodes a reply body.
+ *
+ * The schema's compiled form checks the parsed tree in place (see `internal/decode.ts`); only
+ * when it refuses the body does Schema's own decoder run, on the untouched tree, so the error
+ * names the field as Schema does. A key `__proto__` in a reply stays a plain own field, and no
+ * reply, however deeply nested, makes decoding die.
  *
  * @since 0.1.0
  * @category Decoding
@@ -249,11 +308,15 @@ export const decode = <A, I>(
       return Effect.fail(fail("a body that is not JSON"))
     }
   }
-  return Schema.decodeUnknown(schema)(json, { onExcessProperty: "preserve" }).pipe(
+  const value = Decode.decoder(schema, parseOptions)(json)
+  if (value !== Decode.mismatch) return Effect.succeed(value as A)
+  return Effect.suspend(() => Schema.decodeUnknown(schema)(json, parseOptions)).pipe(
     Effect.mapError((error) => {
       const { field, problem } = fieldOf(error)
       return fail(`a body that does not match its schema at ${field}: ${problem}`, field)
-    })
+    }),
+    // Schema's decoder recurses with a recursive schema: a deep enough body overflows the stack.
+    Effect.catchAllDefect(() => Effect.fail(fail("a body nested too deeply to decode")))
   )
 }
 

@@ -2,7 +2,9 @@ import { describe, expect, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as GridscalePolling from "../../src/GridscalePolling.js"
 import * as GridscaleResponse from "../../src/GridscaleResponse.js"
+import * as S from "../../src/internal/schema.js"
 
 const reply = (status: number, body: string, headers: Record<string, string> = {}): GridscaleResponse.Reply => ({
   status,
@@ -121,5 +123,119 @@ describe("GridscaleResponse", () => {
         { outcomeUnknown: false }
       )
       expect(value).toEqual({ name: "a", user_data: "x" })
+    }))
+})
+
+describe("GridscaleResponse.decode with hostile replies", () => {
+  const get = (body: string): GridscaleResponse.Reply => ({ ...reply(200, body), method: "GET" })
+  const Item = S.open("Item", {
+    object_uuid: S.Id,
+    cores: S.optionalNumber,
+    power: S.optionalBoolean,
+    labels: S.optionalLabels,
+    create_time: Schema.optional(S.Timestamp)
+  })
+  const deep = (depth: number) => "[".repeat(depth) + "]".repeat(depth)
+
+  it.effect("an array nested 3,000 deep in a checked field is a ResponseDecodeError naming the field", () =>
+    Effect.gen(function*() {
+      const body = `{"item":{"object_uuid":"a","labels":${deep(3_000)}}}`
+      const error = yield* Effect.flip(
+        GridscaleResponse.decode(get(body), S.under("item", Item), { outcomeUnknown: false })
+      )
+      expect(error._tag).toBe("ResponseDecodeError")
+      expect(error.field).toBe("item.labels.0")
+      expect(error.message).toContain("item.labels.0")
+    }))
+
+  it.effect("an array nested 100,000 deep where a list item belongs is a ResponseDecodeError", () =>
+    Effect.gen(function*() {
+      const body = `{"items":{"a":${deep(100_000)}}}`
+      const error = yield* Effect.flip(
+        GridscaleResponse.decode(get(body), S.listUnder("items", Item), { outcomeUnknown: true })
+      )
+      expect(error.field).toBe("items.a")
+      expect(error.outcomeUnknown).toBe(true)
+    }))
+
+  it.effect("a deep value in a field no schema names is kept, not walked", () =>
+    Effect.gen(function*() {
+      const body = `{"item":{"object_uuid":"a","extra":${deep(100_000)}}}`
+      const item = yield* GridscaleResponse.decode(get(body), S.under("item", Item), { outcomeUnknown: false })
+      expect(Array.isArray(item["extra"])).toBe(true)
+    }))
+
+  it.effect("a recursive schema deeper than the stack is a ResponseDecodeError, not a defect", () =>
+    Effect.gen(function*() {
+      interface Tree {
+        readonly children: ReadonlyArray<Tree>
+      }
+      const Tree: Schema.Schema<Tree> = Schema.Struct({ children: Schema.Array(Schema.suspend(() => Tree)) })
+      const body = `{"children":[`.repeat(20_000) + `{"children":[]}` + `]}`.repeat(20_000)
+      const error = yield* Effect.flip(GridscaleResponse.decode(get(body), Tree, { outcomeUnknown: false }))
+      expect(error._tag).toBe("ResponseDecodeError")
+    }))
+
+  it.effect("values hidden under __proto__ are data: the decoded object keeps its plain prototype", () =>
+    Effect.gen(function*() {
+      const body = `{"item":{"object_uuid":"a","__proto__":{"cores":"not-a-number","power":"yes"}}}`
+      const item = yield* GridscaleResponse.decode(get(body), S.under("item", Item), { outcomeUnknown: false })
+      expect(Object.getPrototypeOf(item)).toBe(Object.prototype)
+      expect(item.cores).toBeUndefined()
+      expect(item.power).toBeUndefined()
+      // Kept as it came, as any field the schema does not name.
+      expect(Object.getOwnPropertyDescriptor(item, "__proto__")?.value).toEqual({ cores: "not-a-number", power: "yes" })
+    }))
+
+  it.effect("a declared field under __proto__ is still checked where it is declared", () =>
+    Effect.gen(function*() {
+      const body = `{"item":{"__proto__":{"object_uuid":"a"}}}`
+      const error = yield* Effect.flip(
+        GridscaleResponse.decode(get(body), S.under("item", Item), { outcomeUnknown: false })
+      )
+      expect(error.field).toBe("item.object_uuid")
+    }))
+
+  it.effect("a list entry keyed __proto__ is listed and checked like the others", () =>
+    Effect.gen(function*() {
+      const list = S.listUnder("items", Item)
+      const items = yield* GridscaleResponse.decode(
+        get(`{"items":{"a":{"object_uuid":"a"},"__proto__":{"object_uuid":"p","cores":2}}}`),
+        list,
+        { outcomeUnknown: false }
+      )
+      expect(items.map((i) => i.object_uuid)).toEqual(["a", "p"])
+      expect(items.every((i) => Object.getPrototypeOf(i) === Object.prototype)).toBe(true)
+      const error = yield* Effect.flip(
+        GridscaleResponse.decode(get(`{"items":{"__proto__":{"object_uuid":"p","cores":"x"}}}`), list, {
+          outcomeUnknown: false
+        })
+      )
+      expect(error.field).toBe("items.__proto__.cores")
+    }))
+
+  it.effect("a job status keyed __proto__ stays an own entry of the decoded record", () =>
+    Effect.gen(function*() {
+      const status = yield* GridscaleResponse.decode(
+        get(`{"__proto__":{"status":"done","message":null,"create_time":"2024-05-01T10:00:00Z"}}`),
+        GridscalePolling.RequestStatusReply,
+        { outcomeUnknown: false }
+      )
+      expect(Object.getPrototypeOf(status)).toBe(Object.prototype)
+      expect(Object.hasOwn(status, "__proto__")).toBe(true)
+      expect(Object.keys(status)).toEqual(["__proto__"])
+      expect(Object.getOwnPropertyDescriptor(status, "__proto__")?.value.status).toBe("done")
+    }))
+
+  it.effect("a timestamp under __proto__ of a record of timestamps is decoded as an own entry", () =>
+    Effect.gen(function*() {
+      const times = yield* GridscaleResponse.decode(
+        get(`{"__proto__":"2024-05-01T10:00:00Z","b":"2024-05-01T10:00:01Z"}`),
+        Schema.Record({ key: Schema.String, value: Schema.DateTimeUtc }),
+        { outcomeUnknown: false }
+      )
+      expect(Object.getPrototypeOf(times)).toBe(Object.prototype)
+      const own = Object.getOwnPropertyDescriptor(times, "__proto__")?.value
+      expect(DateTime.isDateTime(own) && DateTime.formatIso(own)).toBe("2024-05-01T10:00:00.000Z")
     }))
 })
