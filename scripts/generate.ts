@@ -585,8 +585,11 @@ const replyExpr = (node: Node, owner: string, prop: string, itemOf = false): Exp
   return primitive(node) ?? { schema: "Schema.Unknown", type: "unknown", encoded: "unknown" }
 }
 
+const replyModelNames: Array<string> = []
+
 const replyModel = (name: string, node: Node, owner: string | undefined) =>
   declare(name, node, () => {
+    replyModelNames.push(name)
     const family = familyOfItem(name)
     const required = new Set(replyRequired[name] ?? (family !== undefined ? [family.idField] : []))
     const fields: Array<[string, Expr, boolean]> = Object.entries(node.properties ?? {}).map(([key, value]) => {
@@ -808,6 +811,11 @@ const emitSchemas = () => {
     `// Request bodies: checked before anything is sent; unknown fields are not sent, null means absent.`,
     ``,
     ...inputDeclarations,
+    `/** Every reply model (an object of the API, not a reply's envelope), by name. */`,
+    `export const models: { readonly [name: string]: Schema.Schema<any, any> } = ${
+      registry([...replyModelNames].sort().map((name) => [name, name]))
+    }`,
+    ``,
     `/** The schema of each reply definition an operation answers with, by definition name. */`,
     `export const replies: { readonly [definition: string]: Schema.Schema<any, any> } = ${registry(replySchemaNames)}`,
     ``,

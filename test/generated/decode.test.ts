@@ -7,7 +7,9 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as Url from "node:url"
 import { definitions } from "../../src/generated/definitions.js"
+import { operations } from "../../src/generated/operations.js"
 import * as Schemas from "../../src/generated/schemas.js"
+import { families } from "../../src/internal/families.js"
 import * as S from "../../src/internal/schema.js"
 
 // The data comes from test/fixtures, which `npm run generate` copies from the spec's examples and
@@ -171,5 +173,25 @@ describe("generated input schemas", () => {
       "both"
     )
     expect(both.template).toEqual({ template_uuid: "t", password: "p", password_type: "crypt", sshkeys: ["k"] })
+  })
+})
+
+describe("schema registries", () => {
+  it("every operation's reply and body, and every family's models, have a schema", () => {
+    for (const operation of operations) {
+      if (operation.response !== undefined) {
+        expect(Schema.isSchema(Schemas.replies[operation.response]), operation.operationId).toBe(true)
+      }
+      if (operation.body !== undefined) {
+        expect(Schema.isSchema(Schemas.bodies[operation.body.definition]), operation.operationId).toBe(true)
+      }
+    }
+    for (const family of families) {
+      expect(Schema.isSchema(Schemas.models[family.item]), `${family.key}: ${family.item}`).toBe(true)
+      expect(Schema.isSchema(Schemas.models[family.listItem]), `${family.key}: ${family.listItem}`).toBe(true)
+      for (const input of [family.create, family.update]) {
+        if (input !== undefined) expect(Schema.isSchema(Schemas.bodies[input]), `${family.key}: ${input}`).toBe(true)
+      }
+    }
   })
 })
