@@ -6,11 +6,11 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
-import * as TestClock from "effect/TestClock"
 import * as GridscaleConfig from "../../src/GridscaleConfig.js"
 import * as GridscaleConnection from "../../src/GridscaleConnection.js"
 import * as GridscalePolling from "../../src/GridscalePolling.js"
 import * as GridscaleResponse from "../../src/GridscaleResponse.js"
+import * as Clock from "../support/clock.js"
 import * as FakeApi from "../support/FakeApi.js"
 
 /** A gridscale API whose one job ends at `endsAt` (ms on the Clock) with `outcome`. */
@@ -25,10 +25,7 @@ const jobApi = (endsAt: number, outcome: "done" | "failed" = "done", message = "
 
 const polls = (fake: ReturnType<typeof FakeApi.make>) => fake.seen.filter((r) => r.path.startsWith("/requests/"))
 
-const advance = (millis: number, step = 10) =>
-  Effect.gen(function*() {
-    for (let t = 0; t < millis; t += step) yield* TestClock.adjust(step)
-  })
+const advance = (millis: number, _step?: number) => Clock.advance(millis)
 
 describe("GridscalePolling", () => {
   it.effect("asyncRequest returns the create reply once its job is done", () =>
