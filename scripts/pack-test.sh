@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Publishing check: `npm run test:package` after `npm run build`.
 #
-# Packs the library as npm would publish it, checks what the tarball holds, installs it into a
-# fresh project under /tmp with only its peers (no @effect/platform-node), and follows
-# docs/getting-started.md to the letter: its tsconfig.json and programs are taken from the page,
-# compiled, and run (the first program against the simulator's loopback server). Also checks
-# what the CLI package would publish.
+# Packs the library as npm would publish it and checks what the tarball holds. Then, in a fresh
+# project under /tmp, runs every `npm install` line of README.md and docs/ as the pages write them
+# (the tarball in place of the package's name; the registry must be reachable): first
+# docs/getting-started.md's setup, with the peers only (no @effect/platform-node), whose
+# tsconfig.json and programs are taken from the page, compiled and run (the first program against
+# the simulator's loopback server); then the other lines (@effect/platform-node, @effect/vitest,
+# undici), after which the page's Node client compiles and docs/testing.md's first example passes
+# under vitest. Also checks what the CLI package would publish.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -47,14 +50,94 @@ done
 size="$(wc -c <"$tarball")"
 echo "pack-test: $(basename "$tarball"): $(wc -l <"$work/files.txt") files, $size bytes"
 
-# --- 2. A fresh project, as docs/getting-started.md sets it up ---------------------------------
-project="$work/hello-gridscale"
-mkdir -p "$project"
-cd "$project"
-npm init -y >/dev/null
-npm pkg set type=module
-npm install --no-audit --no-fund --silent "$tarball" effect@3.22.4 @effect/platform@0.97.2
-npm install --no-audit --no-fund --silent --save-dev typescript@5.9 @types/node@20
+# --- 2. A fresh project, set up with the install lines of the docs, as written --------------
+# Every `npm install <packages>` line of a sh block in README.md and docs/ runs here exactly as the
+# page writes it, with the packed tarball in place of the name `effect-gridscale` (the bare
+# `npm install` of a clone and `--global` installs aside). First the setup block of
+# docs/getting-started.md (from `mkdir` to its dev dependencies) and the library's other lines
+# (README); then, once the getting-started programs have run on the peers alone, the rest
+# (@effect/platform-node, @effect/vitest, undici). A line that npm refuses, a warning about peers
+# or engines (ERESOLVE, EBADENGINE), or an Effect other than 3 fails the test.
+export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+node - "$root" "$work" "$tarball" <<'JS'
+const fs = require("node:fs")
+const path = require("node:path")
+const [root, work, tarball] = process.argv.slice(2)
+const pages = ["README.md"]
+const walk = (dir) => {
+  for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, entry.name)
+    if (entry.isDirectory()) {
+      if (rel !== path.join("docs", "api")) walk(rel)
+    } else if (entry.name.endsWith(".md")) pages.push(rel)
+  }
+}
+walk("docs")
+const shBlocks = (page) =>
+  [...fs.readFileSync(path.join(root, page), "utf8").matchAll(/^```(?:sh|bash|shell)\n([\s\S]*?)^```$/gm)]
+    .map((match) => match[1])
+const withTarball = (line) => /^npm install\b/.test(line) ? line.replace(/(\s)effect-gridscale(?=\s|$)/, `$1${tarball}`) : line
+const setup = shBlocks("docs/getting-started.md").find((block) => /^npm init/m.test(block))
+if (setup === undefined) throw new Error("docs/getting-started.md has no setup block (npm init)")
+const setupLines = setup.split("\n").filter((line) => line.trim() !== "")
+const installs = []
+for (const page of pages) {
+  for (const block of shBlocks(page)) {
+    for (const raw of block.split("\n")) {
+      const line = raw.replace(/\s+#.*$/, "").trim()
+      if (!/^npm install\s+(?!&&)\S/.test(line) || /\s(--global|-g)(\s|$)/.test(line)) continue
+      if (setupLines.includes(line) || installs.some((i) => i.line === line)) continue
+      installs.push({ page, line })
+    }
+  }
+}
+const library = installs.filter((i) => /(^|\s)effect-gridscale(\s|$)/.test(i.line))
+const rest = installs.filter((i) => !library.includes(i))
+fs.writeFileSync(path.join(work, "setup.sh"), [...setupLines, ...library.map((i) => i.line)].map(withTarball).join("\n") + "\n")
+fs.writeFileSync(path.join(work, "rest.sh"), rest.map((i) => i.line).join("\n") + "\n")
+const show = (list) => list.map((i) => `\n  ${i.line}   (${i.page})`).join("")
+console.log(`pack-test: the setup of docs/getting-started.md:${setupLines.map((l) => `\n  ${l}`).join("")}`)
+console.log(`pack-test: other install lines of the library:${show(library) || " none"}`)
+console.log(`pack-test: install lines run later:${show(rest) || " none"}`)
+if (!rest.some((i) => i.line.includes("@effect/vitest"))) throw new Error("no @effect/vitest install line found")
+JS
+
+# Runs the lines of a script one by one, in this shell (so that a `cd` holds), as a user types them.
+run_lines() {
+  local line
+  while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    echo "pack-test: \$ ${line//$tarball/<tarball>}"
+    if ! eval "$line" >"$work/line.log" 2>&1; then
+      cat "$work/line.log"
+      fail "this line of the docs failed: $line"
+    fi
+    if grep -qE 'ERESOLVE|EBADENGINE' "$work/line.log"; then
+      cat "$work/line.log"
+      fail "npm warned about peers or engines on: $line"
+    fi
+  done <"$1"
+}
+
+# npm ls finds no invalid or missing package, and effect is Effect 3.
+check_installed() {
+  local version
+  version="$(node -p 'require("effect/package.json").version')"
+  case "$version" in
+    3.*) ;;
+    *) fail "the install lines brought effect $version, not Effect 3" ;;
+  esac
+  npm ls --all >"$work/ls.log" 2>&1 || {
+    grep -E 'invalid|missing|ERR' "$work/ls.log" | head -20
+    fail "npm ls reports problems after the install lines"
+  }
+}
+
+cd "$work"
+run_lines "$work/setup.sh"
+project="$(pwd)"
+[ "$project" != "$work" ] && [ -f package.json ] || fail "the setup block of docs/getting-started.md made no project"
+check_installed
 [ ! -e node_modules/@effect/platform-node ] || fail "installing the package pulled in @effect/platform-node"
 
 # The files of the page: every fenced block whose first line is `// <file name>`.
@@ -126,6 +209,34 @@ try {
 }
 ' || fail "importing the modules failed"
 echo "pack-test: the library installs with its peers only, compiles and runs as docs/getting-started.md says"
+
+# --- 3b. The other install lines, and what they are for ------------------------------------------
+# @effect/platform-node (the HTTP client for Node), @effect/vitest with vitest, undici: as the
+# pages write them, into the same project. Then the page's Node client compiles, and the first
+# example of docs/testing.md runs as a test against the packed package.
+run_lines "$work/rest.sh"
+check_installed
+node - "$root" <<'JS'
+const fs = require("node:fs")
+const [root] = process.argv.slice(2)
+const blocks = (page) =>
+  [...fs.readFileSync(`${root}/${page}`, "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => match[1])
+const node = blocks("docs/getting-started.md").find((code) => code.includes(`from "@effect/platform-node"`))
+if (node === undefined) throw new Error("docs/getting-started.md shows no client from @effect/platform-node")
+fs.writeFileSync("node-client.ts", node)
+const testing = fs.readFileSync(`${root}/docs/testing.md`, "utf8")
+const example = /## Test your app with `GridscaleTest`[\s\S]*?^```ts\n([\s\S]*?)^```$/m.exec(testing)
+if (example === null) throw new Error("docs/testing.md has no first example")
+fs.writeFileSync("gridscale.test.ts", example[1])
+console.log("pack-test: node-client.ts and gridscale.test.ts from the pages")
+JS
+npx tsc -p tsconfig.json || fail "the pages' programs do not compile once the other install lines ran"
+npx vitest run --exclude 'dist/**' --exclude 'node_modules/**' >"$work/vitest.log" 2>&1 || {
+  cat "$work/vitest.log"
+  fail "the first example of docs/testing.md does not pass against the packed package"
+}
+grep -qE 'Tests +3 passed' "$work/vitest.log" || fail "the example of docs/testing.md ran no 3 tests: $(cat "$work/vitest.log")"
+echo "pack-test: every install line of the docs works as written; the testing example passes"
 
 # --- 4. The CLI package --------------------------------------------------------------------------
 cd "$root"
