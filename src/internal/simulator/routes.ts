@@ -130,8 +130,8 @@ const written = (ctx: Context, f: Family, entity: Entity, activity: string): str
   return startJob(ctx, jobFamily(f))
 }
 
-/** Job durations and failures are chosen by the list key of the top-level family written to. */
-const jobFamily = (f: Family): string => counterKey(f.parent === undefined ? f : family(f.parent.family))
+/** Job durations and failures are chosen by the list key of the family written to (`snapshots`). */
+const jobFamily = (f: Family): string => counterKey(f)
 
 /** A write's answer when the operation documents no body: 204, or a 202 naming the object. */
 const answered = (ctx: Context, served: Served, objectId: string): Answer =>

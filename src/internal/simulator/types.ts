@@ -89,7 +89,10 @@ export interface FaultOptions {
 export interface JobInfo {
   readonly method: string
   readonly path: string
-  /** The object family, e.g. `servers`, `storages`, `snapshots`. */
+  /**
+   * The list key of the family written to, e.g. `servers`, `storages`, `snapshots`,
+   * `loadbalancers`, `paas_services`; a link or power change is a `servers` job.
+   */
   readonly family: string
 }
 
@@ -98,7 +101,7 @@ export type JobDuration =
   | number
   | {
     readonly default?: number
-    /** Milliseconds per family (`servers`, `storages`, ...). */
+    /** Milliseconds per family, by list key (`servers`, `storages`, `snapshots`, ...). */
     readonly byFamily?: Readonly<Record<string, number>>
     /** Milliseconds for jobs of requests matching a path pattern; first match wins. */
     readonly byPath?: ReadonlyArray<{ readonly path: string | RegExp; readonly millis: number }>
