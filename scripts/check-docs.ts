@@ -42,7 +42,8 @@ interface Block {
 
 /** What a `fragment` block can use without importing it. */
 const fragmentPrelude = [
-  `import { Cause, Chunk, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Schedule, Stream, TestClock } ` +
+  `import { Cause, Chunk, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Schedule, Schema, Stream, ` +
+  `TestClock } ` +
   `from "effect"`,
   `import { FetchHttpClient, HttpClient } from "@effect/platform"`,
   `import { Gridscale, GridscaleConfig, GridscaleConnection, GridscaleError, GridscalePolling, GridscaleResponse, ` +
