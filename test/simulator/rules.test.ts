@@ -137,6 +137,11 @@ describe("snapshots, labels and backups", () => {
       expect(one.label).toBe("env prod")
       expect(one.relations.map((r: any) => r.object_uuid).sort()).toEqual([server.id, storage.id].sort())
       expect((yield* call("GET", "/objects/labels/nothing")).status).toBe(404)
+      // A label is data, whatever it spells.
+      yield* create("/objects/networks", { name: "n", labels: ["__proto__"] })
+      const listed = (yield* expectStatus(200, "GET", "/objects/labels")).json.labels
+      expect(Object.keys(listed)).toContain("__proto__")
+      expect((yield* call("GET", "/objects/labels/__proto__")).status).toBe(200)
       // Changing an object's labels changes what the search finds.
       yield* expectStatus(204, "PATCH", `/objects/servers/${server.id}`, { body: { labels: [] } })
       expect((yield* call("GET", "/objects/labels/web")).status).toBe(404)

@@ -16,7 +16,7 @@ import { dict, refuse } from "./input.js"
 import type { Entity } from "./model.js"
 import * as Model from "./model.js"
 import type { Family, Served } from "./spec.js"
-import { counterKey } from "./spec.js"
+import { counterKey, objectFamilyOfRelation } from "./spec.js"
 import { check, definition, propertyOf } from "./validate.js"
 
 export type { Answer, Context }
@@ -239,7 +239,7 @@ const listByLocation: Handler = (ctx, [id], { family: f }) => {
 // ---------------------------------------------------------------------------------------------
 // Server relations (attach, list, get, change, detach)
 
-const objectFamily = (relation: Family): Family => family(relation.key.slice("servers.".length))
+const objectFamily = (relation: Family): Family => family(objectFamilyOfRelation(relation))
 
 const linkOf = (ctx: Context, relation: Family, serverId: string, objectId: string) =>
   Model.findLink(ctx.state, relation.key, serverId, objectId) ??
@@ -405,11 +405,8 @@ const labelIndex = (ctx: Context): Map<string, Record<string, unknown>> => {
   return out
 }
 
-const labels: Handler = (ctx) => {
-  const out: Record<string, unknown> = {}
-  for (const [label, shown] of labelIndex(ctx)) out[label] = shown
-  return ok({ labels: out })
-}
+// `Object.fromEntries` defines each key, so a label such as `__proto__` stays a key of the reply.
+const labels: Handler = (ctx) => ok({ labels: Object.fromEntries(labelIndex(ctx)) })
 
 const label: Handler = (ctx, [name]) => {
   const shown = labelIndex(ctx).get(name!) ?? refuse(404, `No object carries the label '${name}'.`)

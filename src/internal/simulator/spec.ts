@@ -77,12 +77,5 @@ export { families, familyByKey }
 /** The key a family's objects go by in counters, snapshots and job durations: its list key (`storages`). */
 export const counterKey = (family: Family): string => family.plural
 
-/** The server relation families by the family of the object they link (`storages` -> `servers.storages`). */
-export const relationOf: Readonly<Record<string, Family>> = Object.fromEntries(
-  families.filter((f) => f.parent?.family === "servers").map((f) => [objectFamilyOfRelation(f), f])
-)
-
 /** The object family a server relation links: `servers.isoImages` -> `isoImages`. */
-export function objectFamilyOfRelation(relation: Family): string {
-  return relation.key.slice("servers.".length)
-}
+export const objectFamilyOfRelation = (relation: Family): string => relation.key.slice("servers.".length)
