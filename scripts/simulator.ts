@@ -10,7 +10,7 @@ import { allFaultKinds } from "../src/internal/simulator/types.js"
 const usage = `Usage: npm run simulator -- [options]
   --port N             port to listen on (0 picks a free one; default 0)
   --host H             address to listen on (default 127.0.0.1)
-  --seed N             seed of ids, addresses and fault draws (default 1)
+  --seed N             seed of ids, addresses and fault draws (default: a new one each run)
   --job-ms N           how long every job takes, in ms (default 500)
   --job-failure-rate R share of jobs that end as failed, 0 to 1 (default 0)
   --fault-rate R       share of requests that get a fault, 0 to 1 (default 0)
