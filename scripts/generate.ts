@@ -517,9 +517,9 @@ const union = (members: ReadonlyArray<Expr>): Expr => ({
 const quirk = (kind: (typeof replyFieldTypes)[string]): Expr => {
   switch (kind) {
     case "number|string":
-      return union([primitive({ type: "number" })!, primitive({ type: "string" })!])
+      return { schema: "S.NumberOrString", type: "number | string", encoded: "number | string" }
     case "boolean|string":
-      return union([primitive({ type: "boolean" })!, primitive({ type: "string" })!])
+      return { schema: "S.BooleanOrString", type: "boolean | string", encoded: "boolean | string" }
     case "unknown":
       return { schema: "Schema.Unknown", type: "unknown", encoded: "unknown" }
   }
@@ -561,6 +561,9 @@ const replyExpr = (node: Node, owner: string, prop: string, itemOf = false): Exp
   }
   if (node.type === "array") {
     const item = replyExpr(node.items ?? {}, owner, prop, true)
+    if (item.schema === "Schema.String") {
+      return { schema: "S.Strings", type: "ReadonlyArray<string>", encoded: "ReadonlyArray<string>" }
+    }
     return {
       schema: `Schema.Array(${item.schema})`,
       type: `ReadonlyArray<${item.type}>`,

@@ -62,7 +62,7 @@ export interface LinkedIpBriefEncoded {
 /** A server IP address as a list shows it. */
 export const LinkedIpBrief: Schema.Schema<LinkedIpBrief, LinkedIpBriefEncoded> = S.model("LinkedIpBrief", {
   object_uuid: Schema.String,
-  family: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  family: S.optional(S.NumberOrString),
   prefix: S.optional(Schema.String),
   create_time: S.optional(Schema.DateTimeUtc),
   server_uuid: S.optional(Schema.String),
@@ -185,13 +185,13 @@ export const LinkedNetworkBrief: Schema.Schema<LinkedNetworkBrief, LinkedNetwork
   "LinkedNetworkBrief",
   {
     network_type: S.optional(Schema.String),
-    l3security: S.optional(Schema.Array(Schema.String)),
+    l3security: S.optional(S.Strings),
     bootdevice: S.optional(Schema.Boolean),
     network_uuid: S.optional(Schema.String),
     l2security: S.optional(Schema.Boolean),
     server_uuid: S.optional(Schema.String),
     mac: S.optional(Schema.String),
-    ordering: S.optional(Schema.Union(Schema.Number, Schema.String)),
+    ordering: S.optional(S.NumberOrString),
     firewall: S.optional(Schema.Unknown),
     firewall_template_uuid: S.optional(Schema.String),
     object_name: S.optional(Schema.String),
@@ -285,9 +285,9 @@ export const Server: Schema.Schema<Server, ServerEncoded> = S.model("Server", {
   memory: S.optional(Schema.Number),
   console_token: S.optional(Schema.String),
   usage_in_minutes_memory: S.optional(Schema.Number),
-  auto_recovery: S.optional(Schema.Union(Schema.Boolean, Schema.String)),
+  auto_recovery: S.optional(S.BooleanOrString),
   create_time: S.optional(Schema.DateTimeUtc),
-  current_price: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  current_price: S.optional(S.NumberOrString),
   location_country: S.optional(Schema.String),
   location_uuid: S.optional(Schema.String),
   usage_in_minutes_cores: S.optional(Schema.Number),
@@ -295,7 +295,7 @@ export const Server: Schema.Schema<Server, ServerEncoded> = S.model("Server", {
   change_time: S.optional(Schema.DateTimeUtc),
   availability_zone: S.optional(Schema.String),
   location_iata: S.optional(Schema.String),
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   hardware_profile: S.optional(Schema.String),
   location_name: S.optional(Schema.String),
   power: S.optional(Schema.Boolean),
@@ -326,9 +326,9 @@ export const ServerCreateResponse: Schema.Schema<ServerCreateResponse, ServerCre
     server_uuid: S.optional(Schema.String),
     object_uuid: Schema.String,
     request_uuid: Schema.String,
-    network_uuids: S.optional(Schema.Array(Schema.String)),
-    storage_uuids: S.optional(Schema.Array(Schema.String)),
-    ipaddr_uuids: S.optional(Schema.Array(Schema.String))
+    network_uuids: S.optional(S.Strings),
+    storage_uuids: S.optional(S.Strings),
+    ipaddr_uuids: S.optional(S.Strings)
   }
 )
 
@@ -465,7 +465,7 @@ export interface LinkedIpEncoded {
 /** A server IP address. The IP addresses attached to a server. */
 export const LinkedIp: Schema.Schema<LinkedIp, LinkedIpEncoded> = S.model("LinkedIp", {
   object_uuid: Schema.String,
-  family: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  family: S.optional(S.NumberOrString),
   prefix: S.optional(Schema.String),
   create_time: S.optional(Schema.DateTimeUtc),
   ip: S.optional(Schema.String)
@@ -574,12 +574,12 @@ export interface LinkedNetworkEncoded {
 /** A server network. The networks a server is connected to, with their order and firewall. */
 export const LinkedNetwork: Schema.Schema<LinkedNetwork, LinkedNetworkEncoded> = S.model("LinkedNetwork", {
   network_type: S.optional(Schema.String),
-  l3security: S.optional(Schema.Array(Schema.String)),
+  l3security: S.optional(S.Strings),
   bootdevice: S.optional(Schema.Boolean),
   network_uuid: S.optional(Schema.String),
   l2security: S.optional(Schema.Boolean),
   mac: S.optional(Schema.String),
-  ordering: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  ordering: S.optional(S.NumberOrString),
   firewall: S.optional(Schema.Unknown),
   firewall_template_uuid: S.optional(Schema.String),
   object_name: S.optional(Schema.String),
@@ -807,7 +807,7 @@ export interface StorageEncoded {
 /** A storage. Block storages, created empty, from a template or from a backup, and attached to servers. */
 export const Storage: Schema.Schema<Storage, StorageEncoded> = S.model("Storage", {
   parent_uuid: S.optional(Schema.String),
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   snapshots: S.optional(Schema.Array(StorageSnapshot)),
   object_uuid: Schema.String,
   relations: S.optional(StoragesRelation),
@@ -819,7 +819,7 @@ export const Storage: Schema.Schema<Storage, StorageEncoded> = S.model("Storage"
   change_time: S.optional(Schema.DateTimeUtc),
   storage_type: S.optional(Schema.String),
   license_product_no: S.optional(Schema.Number),
-  current_price: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  current_price: S.optional(S.NumberOrString),
   create_time: S.optional(Schema.DateTimeUtc),
   last_used_template: S.optional(Schema.String),
   capacity: S.optional(Schema.Number),
@@ -879,12 +879,12 @@ export const ServerinNetworkItem: Schema.Schema<ServerinNetworkItem, ServerinNet
   {
     bootdevice: S.optional(Schema.Boolean),
     create_time: S.optional(Schema.DateTimeUtc),
-    l3security: S.optional(Schema.Array(Schema.String)),
+    l3security: S.optional(S.Strings),
     mac: S.optional(Schema.String),
     network_uuid: S.optional(Schema.String),
     object_name: S.optional(Schema.String),
     object_uuid: S.optional(Schema.String),
-    ordering: S.optional(Schema.Union(Schema.Number, Schema.String))
+    ordering: S.optional(S.NumberOrString)
   }
 )
 
@@ -957,7 +957,7 @@ export const Network: Schema.Schema<Network, NetworkEncoded> = S.model("Network"
   create_time: S.optional(Schema.DateTimeUtc),
   l2security: S.optional(Schema.Boolean),
   relations: S.optional(NetworkRelation),
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   change_time: S.optional(Schema.DateTimeUtc),
   location_iata: S.optional(Schema.String),
   location_name: S.optional(Schema.String)
@@ -1092,13 +1092,13 @@ export const IpBrief: Schema.Schema<IpBrief, IpBriefEncoded> = S.model("IpBrief"
   failover: S.optional(Schema.Boolean),
   location_uuid: S.optional(Schema.String),
   location_name: S.optional(Schema.String),
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   change_time: S.optional(Schema.DateTimeUtc),
   ip: S.optional(Schema.String),
-  family: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  family: S.optional(S.NumberOrString),
   location_iata: S.optional(Schema.String),
   reverse_dns: S.optional(Schema.String),
-  current_price: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  current_price: S.optional(S.NumberOrString),
   usage_in_minutes: S.optional(Schema.Number),
   name: S.optional(Schema.String),
   partner_uuid: S.optional(Schema.String)
@@ -1184,13 +1184,13 @@ export const Ip: Schema.Schema<Ip, IpEncoded> = S.model("Ip", {
   failover: S.optional(Schema.Boolean),
   location_uuid: S.optional(Schema.String),
   location_name: S.optional(Schema.String),
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   change_time: S.optional(Schema.DateTimeUtc),
   ip: S.optional(Schema.String),
-  family: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  family: S.optional(S.NumberOrString),
   location_iata: S.optional(Schema.String),
   reverse_dns: S.optional(Schema.String),
-  current_price: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  current_price: S.optional(S.NumberOrString),
   usage_in_minutes: S.optional(Schema.Number),
   name: S.optional(Schema.String)
 })
@@ -1327,7 +1327,7 @@ export interface FirewallEncoded {
 /** A firewall. Firewall templates: rule sets applied where a server connects to a network. */
 export const Firewall: Schema.Schema<Firewall, FirewallEncoded> = S.model("Firewall", {
   status: S.optional(Schema.String),
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   object_uuid: Schema.String,
   change_time: S.optional(Schema.DateTimeUtc),
   rules: S.optional(FirewallRules),
@@ -1438,19 +1438,19 @@ export const Isoimage: Schema.Schema<Isoimage, IsoimageEncoded> = S.model("Isoim
   description: S.optional(Schema.String),
   location_name: S.optional(Schema.String),
   source_url: S.optional(Schema.String),
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   location_iata: S.optional(Schema.String),
   location_uuid: S.optional(Schema.String),
   status: S.optional(Schema.String),
   create_time: S.optional(Schema.DateTimeUtc),
   name: S.optional(Schema.String),
-  version: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  version: S.optional(S.NumberOrString),
   location_country: S.optional(Schema.String),
   usage_in_minutes: S.optional(Schema.Number),
   private: S.optional(Schema.Boolean),
   change_time: S.optional(Schema.DateTimeUtc),
   capacity: S.optional(Schema.Number),
-  current_price: S.optional(Schema.Union(Schema.Number, Schema.String))
+  current_price: S.optional(S.NumberOrString)
 })
 
 /** The reply listing ISO images. */
@@ -1485,7 +1485,7 @@ export interface SshkeyEncoded {
 
 /** An SSH key. Public SSH keys, installed on storages created from a template. */
 export const Sshkey: Schema.Schema<Sshkey, SshkeyEncoded> = S.model("Sshkey", {
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   user_uuid: S.optional(Schema.String),
   create_time: S.optional(Schema.DateTimeUtc),
   status: S.optional(Schema.String),
@@ -1515,7 +1515,7 @@ export type LocationChangeRequestedEncoded = LocationChangeRequested
 export const LocationChangeRequested: Schema.Schema<LocationChangeRequested, LocationChangeRequestedEncoded> = S.model(
   "LocationChangeRequested",
   {
-    cpunode_count: S.optional(Schema.Union(Schema.Number, Schema.String)),
+    cpunode_count: S.optional(S.NumberOrString),
     product_no: S.optional(Schema.Number),
     parent_location_uuid: S.optional(Schema.String)
   }
@@ -1552,13 +1552,13 @@ export interface LocationEncoded {
 /** A location. Data centre locations, and private locations made from dedicated hardware. */
 export const Location: Schema.Schema<Location, LocationEncoded> = S.model("Location", {
   iata: S.optional(Schema.String),
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   name: S.optional(Schema.String),
   object_uuid: Schema.String,
   country: S.optional(Schema.String),
   active: S.optional(Schema.Boolean),
   change_requested: S.optional(LocationChangeRequested),
-  cpunode_count: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  cpunode_count: S.optional(S.NumberOrString),
   public: S.optional(Schema.Boolean),
   product_no: S.optional(Schema.Number)
 })
@@ -1609,7 +1609,7 @@ export interface SnapshotEncoded {
 
 /** A snapshot. Point-in-time copies of a storage, to roll it back to or export to object storage. */
 export const Snapshot: Schema.Schema<Snapshot, SnapshotEncoded> = S.model("Snapshot", {
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   object_uuid: Schema.String,
   name: S.optional(Schema.String),
   status: S.optional(Schema.String),
@@ -1618,7 +1618,7 @@ export const Snapshot: Schema.Schema<Snapshot, SnapshotEncoded> = S.model("Snaps
   location_uuid: S.optional(Schema.String),
   change_time: S.optional(Schema.DateTimeUtc),
   license_product_no: S.optional(Schema.Number),
-  current_price: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  current_price: S.optional(S.NumberOrString),
   create_time: S.optional(Schema.DateTimeUtc),
   capacity: S.optional(Schema.Number),
   location_name: S.optional(Schema.String),
@@ -1680,7 +1680,7 @@ export const Template: Schema.Schema<Template, TemplateEncoded> = S.model("Templ
   status: S.optional(Schema.String),
   ostype: S.optional(Schema.String),
   location_uuid: S.optional(Schema.String),
-  version: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  version: S.optional(S.NumberOrString),
   location_iata: S.optional(Schema.String),
   change_time: S.optional(Schema.DateTimeUtc),
   private: S.optional(Schema.Boolean),
@@ -1692,10 +1692,10 @@ export const Template: Schema.Schema<Template, TemplateEncoded> = S.model("Templ
   location_name: S.optional(Schema.String),
   distro: S.optional(Schema.String),
   description: S.optional(Schema.String),
-  current_price: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  current_price: S.optional(S.NumberOrString),
   location_country: S.optional(Schema.String),
   name: S.optional(Schema.String),
-  labels: S.optional(Schema.Array(Schema.String))
+  labels: S.optional(S.Strings)
 })
 
 /** The reply listing templates. */
@@ -1884,7 +1884,7 @@ export interface PaasServiceEncoded {
 /** A PaaS service. Managed services (databases, caches, Kubernetes) run from a PaaS template. */
 export const PaasService: Schema.Schema<PaasService, PaasServiceEncoded> = S.model("PaasService", {
   object_uuid: Schema.String,
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   credentials: S.optional(Schema.Array(PaasServiceCredentialsItem)),
   create_time: S.optional(Schema.DateTimeUtc),
   listen_ports: S.optional(
@@ -1893,13 +1893,13 @@ export const PaasService: Schema.Schema<PaasService, PaasServiceEncoded> = S.mod
   security_zone_uuid: S.optional(Schema.String),
   service_template_uuid: S.optional(Schema.String),
   usage_in_minutes: S.optional(Schema.Number),
-  current_price: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  current_price: S.optional(S.NumberOrString),
   change_time: S.optional(Schema.DateTimeUtc),
   status: S.optional(Schema.String),
   name: S.optional(Schema.String),
   parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
   resource_limits: S.optional(Schema.Array(PaasServiceResourceLimit)),
-  upgrade_options: S.optional(Schema.Array(Schema.String))
+  upgrade_options: S.optional(S.Strings)
 })
 
 /** The reply listing PaaS services. */
@@ -2043,12 +2043,12 @@ export const PaasServiceTemplate: Schema.Schema<PaasServiceTemplate, PaasService
     object_uuid: Schema.String,
     category: S.optional(Schema.String),
     flavour: S.optional(Schema.String),
-    version: S.optional(Schema.Union(Schema.Number, Schema.String)),
+    version: S.optional(S.NumberOrString),
     performance_class: S.optional(Schema.String),
-    version_upgrades: S.optional(Schema.Array(Schema.String)),
-    performance_class_updates: S.optional(Schema.Array(Schema.String)),
-    patch_updates: S.optional(Schema.Array(Schema.String)),
-    labels: S.optional(Schema.Array(Schema.String)),
+    version_upgrades: S.optional(S.Strings),
+    performance_class_updates: S.optional(S.Strings),
+    patch_updates: S.optional(S.Strings),
+    labels: S.optional(S.Strings),
     product_no: S.optional(Schema.Number),
     discount_product_no: S.optional(Schema.Number),
     discount_period: S.optional(Schema.Number),
@@ -2134,7 +2134,7 @@ export const PaasSecurityZones: Schema.Schema<PaasSecurityZones, PaasSecurityZon
     create_time: S.optional(Schema.DateTimeUtc),
     location_iata: S.optional(Schema.String),
     object_uuid: Schema.String,
-    labels: S.optional(Schema.Array(Schema.String)),
+    labels: S.optional(S.Strings),
     location_name: S.optional(Schema.String),
     status: S.optional(Schema.String),
     location_uuid: S.optional(Schema.String),
@@ -2260,7 +2260,7 @@ export const PaasSecurityZone: Schema.Schema<PaasSecurityZone, PaasSecurityZoneE
   create_time: S.optional(Schema.DateTimeUtc),
   location_iata: S.optional(Schema.String),
   object_uuid: Schema.String,
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   location_name: S.optional(Schema.String),
   status: S.optional(Schema.String),
   location_uuid: S.optional(Schema.String),
@@ -2349,10 +2349,10 @@ export const Loadbalancer: Schema.Schema<Loadbalancer, LoadbalancerEncoded> = S.
   backend_servers: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
   change_time: S.optional(Schema.DateTimeUtc),
   status: S.optional(Schema.String),
-  current_price: S.optional(Schema.Union(Schema.Number, Schema.String)),
+  current_price: S.optional(S.NumberOrString),
   location_country: S.optional(Schema.String),
   redirect_http_to_https: S.optional(Schema.Boolean),
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   location_name: S.optional(Schema.String),
   usage_in_minutes: S.optional(Schema.Number),
   algorithm: S.optional(Schema.String),
@@ -2454,7 +2454,7 @@ export const SnapshotSchedule: Schema.Schema<SnapshotSchedule, SnapshotScheduleE
   change_time: S.optional(Schema.DateTimeUtc),
   create_time: S.optional(Schema.DateTimeUtc),
   keep_snapshots: S.optional(Schema.Number),
-  labels: S.optional(Schema.Array(Schema.String)),
+  labels: S.optional(S.Strings),
   name: S.optional(Schema.String),
   next_runtime: S.optional(Schema.DateTimeUtc),
   object_uuid: Schema.String,
@@ -2638,7 +2638,7 @@ export const MarketplaceApplicationMetadata: Schema.Schema<
 > = S.model("MarketplaceApplicationMetadata", {
   license: S.optional(Schema.String),
   os: S.optional(Schema.String),
-  components: S.optional(Schema.Array(Schema.String)),
+  components: S.optional(S.Strings),
   overview: S.optional(Schema.String),
   hints: S.optional(Schema.String),
   term_of_use: S.optional(Schema.String),
@@ -2710,9 +2710,9 @@ export const MarketplaceApplication: Schema.Schema<MarketplaceApplication, Marke
     setup: S.optional(MarketplaceApplicationSetup),
     published: S.optional(Schema.Boolean),
     published_date: S.optional(Schema.DateTimeUtc),
-    publish_requested: S.optional(Schema.Union(Schema.Boolean, Schema.String)),
+    publish_requested: S.optional(S.BooleanOrString),
     publish_requested_date: S.optional(Schema.DateTimeUtc),
-    publish_global_requested: S.optional(Schema.Union(Schema.Boolean, Schema.String)),
+    publish_global_requested: S.optional(S.BooleanOrString),
     publish_global_requested_date: S.optional(Schema.DateTimeUtc),
     published_global: S.optional(Schema.Boolean),
     published_global_date: S.optional(Schema.DateTimeUtc),
@@ -2720,7 +2720,7 @@ export const MarketplaceApplication: Schema.Schema<MarketplaceApplication, Marke
     metadata: S.optional(MarketplaceApplicationMetadata),
     change_time: S.optional(Schema.DateTimeUtc),
     create_time: S.optional(Schema.DateTimeUtc),
-    labels: S.optional(Schema.Array(Schema.String)),
+    labels: S.optional(S.Strings),
     object_uuid: Schema.String,
     status: S.optional(Schema.String),
     application_type: S.optional(Schema.String)

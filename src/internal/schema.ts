@@ -3,7 +3,9 @@
  * is the authority on what it returns, real payloads carry `null`s where the spec promises a
  * value, ids that are not well-formed UUIDs, and fields newer API versions added.
  */
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
 
 /** An id as the API returns it. Not checked as a UUID: recorded replies hold ids cut short. */
 export const Id = Schema.String
@@ -11,8 +13,30 @@ export const Id = Schema.String
 /** A timestamp decoded to `DateTime.Utc`; `null` stays `null` (the API sends it for "never"). */
 export const Timestamp = Schema.NullOr(Schema.DateTimeUtc)
 
-/** A field the API may leave out or send as `null`. */
-export const optional = <S extends Schema.Schema.All>(schema: S) => Schema.optional(Schema.NullOr(schema))
+const optionals = new WeakMap<Schema.Schema.All, unknown>()
+
+/**
+ * A field the API may leave out or send as `null`. Made once per schema and shared by every
+ * struct using it: the generated models hold thousands of such fields, and building each anew
+ * was most of the cost of importing them.
+ */
+export const optional = <S extends Schema.Schema.All>(schema: S): Schema.optional<Schema.NullOr<S>> => {
+  let field = optionals.get(schema) as Schema.optional<Schema.NullOr<S>> | undefined
+  if (field === undefined) {
+    field = Schema.optional(Schema.NullOr(schema))
+    optionals.set(schema, field)
+  }
+  return field
+}
+
+/** A list of strings (labels, ids), one schema for every field of that type. */
+export const Strings = Schema.Array(Schema.String)
+
+/** A number real replies also send as a string (`current_price: "Deprecated"`), or the other way round. */
+export const NumberOrString = Schema.Union(Schema.Number, Schema.String)
+
+/** A boolean real replies also send as a string (`"true"`). */
+export const BooleanOrString = Schema.Union(Schema.Boolean, Schema.String)
 
 /** A string field the API may leave out or send as `null`. */
 export const optionalString = optional(Schema.String)
@@ -27,10 +51,10 @@ export const optionalBoolean = optional(Schema.Boolean)
  * A field the spec types as a number that real replies also send as a string
  * (`current_price: "Deprecated"`, `ordering`), or the other way round.
  */
-export const optionalNumberOrString = optional(Schema.Union(Schema.Number, Schema.String))
+export const optionalNumberOrString = optional(NumberOrString)
 
 /** Labels: a list of strings. */
-export const optionalLabels = optional(Schema.Array(Schema.String))
+export const optionalLabels = optional(Strings)
 
 /** Creation and change times. */
 export const times = {
@@ -104,8 +128,23 @@ export const localCapacityAtMost = (maximum: number) =>
  * object of a reply once more per wrapper (three times for a list), for nothing. Encoding still
  * checks everything, on the encoded side.
  */
-const decodedAlready = <A>(shownAs: Schema.Schema.Any) =>
-  Schema.declare((_: unknown): _ is A => true, { identifier: String(Schema.typeSchema(shownAs).ast) })
+const decodedAlready = <A>(identifier: string) => Schema.declare((_: unknown): _ is A => true, { identifier })
+
+/**
+ * How a schema's decoded side is shown in messages: its identifier when it has one. Only
+ * otherwise is the type side derived, which walks the whole schema (for a list of models, dozens
+ * of them at import time).
+ */
+const typeName = (schema: Schema.Schema.Any): string => nameOf(schema.ast)
+
+const nameOf = (ast: AST.AST): string =>
+  Option.getOrElse(
+    AST.getIdentifierAnnotation(ast),
+    () =>
+      AST.isTupleType(ast) && ast.elements.length === 0 && ast.rest.length === 1
+        ? `ReadonlyArray<${nameOf(ast.rest[0]!.type)}>`
+        : String(AST.typeAST(ast))
+  )
 
 /**
  * A list the API sends as a map keyed by id (`{"<id>": {...}}`), decoded to an array in the order
@@ -115,7 +154,7 @@ const decodedAlready = <A>(shownAs: Schema.Schema.Any) =>
 export const listById = <A, I>(item: Schema.Schema<A, I, never>, idField = "object_uuid") =>
   Schema.transform(
     Schema.Record({ key: Schema.String, value: item }),
-    decodedAlready<ReadonlyArray<A>>(Schema.Array(item)),
+    decodedAlready<ReadonlyArray<A>>(`ReadonlyArray<${typeName(item)}>`),
     {
       strict: true,
       decode: (byId) => Object.values(byId),
@@ -128,7 +167,7 @@ export const listById = <A, I>(item: Schema.Schema<A, I, never>, idField = "obje
 export const under = <K extends string, A, I>(key: K, value: Schema.Schema<A, I, never>) =>
   Schema.transform(
     Schema.Struct({ [key]: value } as { [P in K]: Schema.Schema<A, I, never> }),
-    decodedAlready<A>(value),
+    decodedAlready<A>(typeName(value)),
     {
       strict: false,
       decode: (reply) => (reply as unknown as Record<K, A>)[key],
