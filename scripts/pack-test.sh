@@ -35,7 +35,7 @@ tar -tzf "$tarball" | sed 's|^package/||' | sort >"$work/files.txt"
 
 for required in package.json README.md LICENSE dist/index.js dist/index.d.ts dist/index.js.map \
   dist/index.d.ts.map dist/Gridscale.js dist/Gridscale.d.ts dist/GridscaleSimulator.js \
-  dist/GridscaleSimulatorServer.js; do
+  dist/GridscaleSimulatorServer.js dist/GridscaleTest.js; do
   grep -qx "$required" "$work/files.txt" || fail "the tarball lacks $required"
 done
 if grep -E '^(test|tests|bench|scripts|examples|packages|docs|coverage|node_modules|\.ci|\.docs-check)/|\.test\.|\.tgz$|(^|/)\.env|\.npmrc$|\.pem$|\.key$' "$work/files.txt"; then
@@ -53,9 +53,9 @@ echo "pack-test: $(basename "$tarball"): $(wc -l <"$work/files.txt") files, $siz
 # --- 2. A fresh project, set up with the install lines of the docs, as written --------------
 # Every `npm install <packages>` line of a sh block in README.md and docs/ runs here exactly as the
 # page writes it, with the packed tarball in place of the name `effect-gridscale` (the bare
-# `npm install` of a clone and `--global` installs aside). First the setup block of
-# docs/getting-started.md (from `mkdir` to its dev dependencies) and the library's other lines
-# (README); then, once the getting-started programs have run on the peers alone, the rest
+# `npm install` of a clone and `--global` installs aside). The library's lines other than
+# getting-started's (README's, when it differs) each in an empty project; then the setup block of
+# docs/getting-started.md (from `mkdir` to its dev dependencies); then, once the getting-started programs have run on the peers alone, the rest
 # (@effect/platform-node, @effect/vitest, undici). A line that npm refuses, a warning about peers
 # or engines (ERESOLVE, EBADENGINE), or an Effect other than 3 fails the test.
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
@@ -93,7 +93,8 @@ for (const page of pages) {
 }
 const library = installs.filter((i) => /(^|\s)effect-gridscale(\s|$)/.test(i.line))
 const rest = installs.filter((i) => !library.includes(i))
-fs.writeFileSync(path.join(work, "setup.sh"), [...setupLines, ...library.map((i) => i.line)].map(withTarball).join("\n") + "\n")
+fs.writeFileSync(path.join(work, "setup.sh"), setupLines.map(withTarball).join("\n") + "\n")
+fs.writeFileSync(path.join(work, "library.sh"), library.map((i) => withTarball(i.line)).join("\n") + "\n")
 fs.writeFileSync(path.join(work, "rest.sh"), rest.map((i) => i.line).join("\n") + "\n")
 const show = (list) => list.map((i) => `\n  ${i.line}   (${i.page})`).join("")
 console.log(`pack-test: the setup of docs/getting-started.md:${setupLines.map((l) => `\n  ${l}`).join("")}`)
@@ -108,7 +109,7 @@ run_lines() {
   while IFS= read -r line; do
     [ -n "$line" ] || continue
     echo "pack-test: \$ ${line//$tarball/<tarball>}"
-    if ! eval "$line" >"$work/line.log" 2>&1; then
+    if ! eval "$line" >"$work/line.log" 2>&1 </dev/null; then
       cat "$work/line.log"
       fail "this line of the docs failed: $line"
     fi
@@ -132,6 +133,21 @@ check_installed() {
     fail "npm ls reports problems after the install lines"
   }
 }
+
+# Each other line that installs the library (README's, say) is what a user types into an empty
+# project: each gets one of its own.
+n=0
+while IFS= read -r line; do
+  [ -n "$line" ] || continue
+  n=$((n + 1))
+  mkdir -p "$work/other-$n"
+  cd "$work/other-$n"
+  npm init -y >/dev/null </dev/null
+  npm pkg set type=module </dev/null
+  printf '%s\n' "$line" >"$work/other-$n.sh"
+  run_lines "$work/other-$n.sh"
+  check_installed
+done <"$work/library.sh"
 
 cd "$work"
 run_lines "$work/setup.sh"
@@ -192,7 +208,7 @@ grep -q 'GRIDSCALE_UUID' "$work/nocreds.log" || fail "main.js without credential
 
 # Every module is importable by its own path; internals are not.
 node --input-type=module -e '
-const modules = ["Gridscale", "GridscaleConfig", "GridscaleConnection", "GridscaleError", "GridscalePolling",
+const modules = ["Gridscale", "GridscaleConfig", "GridscaleConnection", "GridscaleError", "GridscalePolling", "GridscaleTest",
   "GridscaleResponse", "GridscaleSimulator", "GridscaleSimulatorServer", "Server", "Storage", "Snapshot", "Ip",
   "Network", "SshKey", "Template", "Location", "IsoImage"]
 const root = await import("effect-gridscale")
