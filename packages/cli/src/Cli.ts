@@ -6,18 +6,15 @@
  * @since 0.1.0
  */
 import type * as CliApp from "@effect/cli/CliApp"
-import * as CliConfig from "@effect/cli/CliConfig"
-import * as Command from "@effect/cli/Command"
-import * as ValidationError from "@effect/cli/ValidationError"
+import type * as Command from "@effect/cli/Command"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as GridscaleError from "effect-gridscale/GridscaleError"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { STATUS_CODES } from "node:http"
-import { ConfigurationProblem, type Verb } from "./commands.js"
-import { exitCodeOf, exitCodes } from "./exitCodes.js"
+import type { Verb } from "./commands.js"
+import { ConfigurationProblem } from "./errors.js"
+import { exitCodes } from "./exitCodes.js"
 import { entries, type Entry, find } from "./families.js"
 import * as Streams from "./streams.js"
 
@@ -68,10 +65,9 @@ const usageError = (problem: string, help: string) =>
 
 const isHelp = (arg: string | undefined) => arg === "--help" || arg === "-h"
 
-/** `@effect/cli` wants `process.argv`'s shape: two entries before the arguments. */
-const argvOf = (args: ReadonlyArray<string>) => ["node", "gridscale", ...args]
-
 const loadVerbs = (entry: Entry) => Effect.promise(() => entry.load()).pipe(Effect.map((module) => module.verbs))
+
+const runner = Effect.promise(() => import("./runner.js"))
 
 /**
  * Every command and verb as one `@effect/cli` command tree (for shell completion scripts and for
@@ -79,21 +75,9 @@ const loadVerbs = (entry: Entry) => Effect.promise(() => entry.load()).pipe(Effe
  *
  * @since 0.1.0
  */
-export const commandTree: Effect.Effect<Command.Command<"gridscale", any, any, any>> = Effect.forEach(
-  entries,
-  (entry) =>
-    Effect.map(loadVerbs(entry), (verbs) =>
-      Command.make(entry.cli).pipe(
-        Command.withDescription(entry.summary),
-        Command.withSubcommands(verbs.map((v) => v.make(v.name)) as [Command.Command<any, any, any, any>])
-      ))
-).pipe(
-  Effect.map((families) =>
-    Command.make("gridscale").pipe(
-      Command.withDescription("Manage gridscale resources."),
-      Command.withSubcommands(families as [Command.Command<any, any, any, any>])
-    )
-  )
+export const commandTree: Effect.Effect<Command.Command<"gridscale", any, any, any>> = Effect.flatMap(
+  runner,
+  (runner) => runner.commandTree
 )
 
 type Environment = HttpClient.HttpClient | CliApp.CliApp.Environment | Streams.Streams
@@ -104,11 +88,7 @@ const dispatch = (args: ReadonlyArray<string>): Effect.Effect<number, unknown, E
     const [first, second] = args
     if (first === undefined || isHelp(first)) return yield* Console.log(rootHelp()).pipe(Effect.as(0))
     if (first === "--version") return yield* Console.log(version).pipe(Effect.as(0))
-    if (first === "--completions") {
-      const tree = yield* commandTree
-      yield* Command.run(tree, { name: "gridscale", version })(argvOf(args))
-      return 0
-    }
+    if (first === "--completions") return yield* Effect.flatMap(runner, (r) => r.completions(args, version))
     if (first.startsWith("-")) return yield* usageError(`gridscale: unknown flag '${first}'`, rootHelp())
     const entry = find(first)
     if (entry === undefined) return yield* usageError(`gridscale: unknown command '${first}'`, rootHelp())
@@ -121,31 +101,21 @@ const dispatch = (args: ReadonlyArray<string>): Effect.Effect<number, unknown, E
         : `gridscale ${entry.cli}: unknown verb '${second}'`
       return yield* usageError(problem, familyHelp(entry, verbs))
     }
-    const path = `gridscale ${entry.cli} ${chosen.name}`
-    const run = Command.run(chosen.make(path), { name: "gridscale", version })
-    // The command's own name comes first: that is what its usage line shows.
-    return yield* run(argvOf(args.slice(2))).pipe(
-      Effect.as(0),
-      Effect.catchIf(ValidationError.isValidationError, () =>
-        // @effect/cli has printed the problem; say where the flags are explained.
-        Console.error(`Run '${path} --help' for its arguments and flags.`).pipe(Effect.as(exitCodes.Usage as number)))
-    )
+    return yield* Effect.flatMap(runner, (r) => r.runVerb(entry.cli, chosen, args.slice(2), version))
   })
 
 /**
  * An API error's message with the reason phrase said once: the library's message holds the
  * status's reason and the body's title, and the API's title is often that same phrase.
  */
-const messageOf = (error: GridscaleError.GridscaleError): string => {
-  let message = error.message
-  const status = "status" in error ? error.status : undefined
-  const reason = status === undefined ? undefined : STATUS_CODES[status]
-  if (reason !== undefined) message = message.split(`${status} ${reason} ${reason}`).join(`${status} ${reason}`)
-  if ("title" in error && error.title !== undefined && error.title === error.description) {
-    message = message.split(`${error.title}: ${error.title}`).join(error.title)
-  }
-  return message
-}
+const messageOf = (error: { readonly message: string }): string =>
+  // "404 Not Found Not Found: ..." → "404 Not Found: ...": the reason phrase, then the same title.
+  error.message.replace(/\b(\d{3}) ([A-Z][\w'-]*(?: [A-Z][\w'-]*)*) \2\b/, "$1 $2")
+
+/** The library's errors, told by their tag (without loading the library to ask it). */
+const isLibraryError = (error: unknown): error is { readonly _tag: keyof typeof exitCodes; readonly message: string } =>
+  typeof error === "object" && error !== null && "_tag" in error && typeof error._tag === "string" &&
+  error._tag in exitCodes && error instanceof Error
 
 interface Described {
   readonly code: number
@@ -154,11 +124,11 @@ interface Described {
 }
 
 const describe = (error: unknown): Described => {
-  if (GridscaleError.isGridscaleError(error)) {
+  if (isLibraryError(error)) {
     const message = messageOf(error)
     // `message` is not an own field of these errors: name it, then the plain fields.
     return {
-      code: exitCodeOf(error),
+      code: exitCodes[error._tag],
       message: `${error._tag}: ${message}`,
       json: { ...error, _tag: error._tag, message }
     }
@@ -214,7 +184,6 @@ export const run = (
       )
     }),
     Streams.withPlainText,
-    Effect.provideService(Streams.Streams, options.streams ?? Streams.fromProcess()),
-    Effect.provide(CliConfig.layer({ showBuiltIns: false }))
+    Effect.provideService(Streams.Streams, options.streams ?? Streams.fromProcess())
   )
 }

@@ -16,13 +16,13 @@ import * as GridscalePolling from "effect-gridscale/GridscalePolling"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Console from "effect/Console"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import { ConfigurationProblem } from "./errors.js"
 import { type Column, printJson, printList, renderFields, withProgress } from "./output.js"
 import type { Streams } from "./streams.js"
 
@@ -127,6 +127,28 @@ export const locationOption = text("location", "ID").pipe(
 /** `--label`, on every create. */
 export const labelsOption = repeated("label", "LABEL", "A label.")
 
+/**
+ * `--password` or `--password-file`, for storages made from a template: the root (or admin)
+ * password. Redacted: never printed. The file form keeps it out of the process list.
+ */
+export const passwordOptions = {
+  password: Options.redacted("password").pipe(
+    Options.withPseudoName("PASSWORD"),
+    Options.withDescription("The template's root password (prefer --password-file: a flag shows in the process list)."),
+    Options.orElse(
+      Options.fileText("password-file").pipe(
+        Options.withDescription("A file holding the template's root password."),
+        Options.map(([, content]) => Redacted.make(content.replace(/\r?\n$/, "")))
+      )
+    ),
+    Options.optional
+  ),
+  passwordType: Options.choice("password-type", ["plain", "crypt"]).pipe(
+    Options.withDescription("How the password is given: as it is (plain, the default) or hashed (crypt)."),
+    Options.optional
+  )
+}
+
 /** An object's id as an argument. */
 export const idArg = (noun: string, name = "id") => Args.text({ name }).pipe(Args.withDescription(`The ${noun}'s id.`))
 
@@ -141,12 +163,6 @@ export interface ConnectionOptions {
   readonly apiUrl: Option.Option<string>
   readonly allowInsecureHttp: boolean
 }
-
-/**
- * A configuration problem, in the terms of the CLI (its environment variables and flags, not the
- * library's option names). Exit status 3.
- */
-export class ConfigurationProblem extends Data.TaggedError("ConfigurationProblem")<{ readonly message: string }> {}
 
 const sources = {
   userId: { env: "GRIDSCALE_UUID", flag: "--user-id" },

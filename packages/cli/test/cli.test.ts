@@ -64,7 +64,9 @@ describe("gridscale", () => {
         "--template",
         template.object_uuid,
         "--location",
-        location.object_uuid
+        location.object_uuid,
+        "--password",
+        "s3cret-pw"
       ])
       const shown = yield* gridscale(["servers", "get", server.object_uuid])
       expect(shown.code).toBe(0)
@@ -74,11 +76,20 @@ describe("gridscale", () => {
       expect(lines).toContain("  storages")
       const storageId = server.relations.storages[0].object_uuid
       expect(lines.some((l) => /^ {4}- object_uuid +\S/.test(l) && l.endsWith(storageId))).toBe(true)
+      expect(shown.stdout).not.toContain("s3cret-pw")
     }).pipe(Effect.provide(simulatorLayer)))
 
   it.effect("creates a storage from a template and waits for its job", () =>
     Effect.gen(function*() {
       const templates = yield* json(["templates", "list"])
+      const key = yield* json([
+        "ssh-keys",
+        "create",
+        "--name",
+        "me",
+        "--key",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl me@host"
+      ])
       const storage = yield* json([
         "storages",
         "create",
@@ -87,7 +98,9 @@ describe("gridscale", () => {
         "--capacity",
         "20",
         "--template",
-        templates[0].object_uuid
+        templates[0].object_uuid,
+        "--ssh-key",
+        key.object_uuid
       ])
       expect(storage).toMatchObject({ name: "disk-1", capacity: 20, status: "active" })
       const counters = yield* GridscaleSimulator.counters

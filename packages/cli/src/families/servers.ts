@@ -9,6 +9,8 @@ import * as GridscaleConnection from "effect-gridscale/GridscaleConnection"
 import * as Server from "effect-gridscale/Server"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import {
   connectionOptions,
   createVerb,
@@ -24,6 +26,7 @@ import {
   locationOption,
   optionalName,
   orUndefined,
+  passwordOptions,
   present,
   printItem,
   repeated,
@@ -136,7 +139,8 @@ const provisionVerb = verb(
           Options.withDescription("The boot storage's performance class. Default: storage."),
           Options.optional
         ),
-        sshKeys: repeated("ssh-key", "ID", "An SSH key's object_uuid to install."),
+        sshKeys: repeated("ssh-key", "ID", "An SSH key's object_uuid to install (or give a password)."),
+        ...passwordOptions,
         noIpv4: Options.boolean("no-ipv4").pipe(Options.withDescription("Do not reserve a public IPv4 address.")),
         ipv6: Options.boolean("ipv6").pipe(Options.withDescription("Also reserve a public IPv6 address.")),
         network: text("network", "ID").pipe(
@@ -162,6 +166,8 @@ const provisionVerb = verb(
                   location: options.location,
                   storageType: orUndefined(options.storageType),
                   sshKeys: options.sshKeys,
+                  password: Option.getOrUndefined(Option.map(options.password, Redacted.value)),
+                  passwordType: orUndefined(options.passwordType),
                   ipv4: options.noIpv4 ? false : undefined,
                   ipv6: options.ipv6 ? true : undefined,
                   network: orUndefined(options.network),

@@ -4,6 +4,7 @@
 import * as Options from "@effect/cli/Options"
 import * as Storage from "effect-gridscale/Storage"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import {
   createVerb,
   deleteVerb,
@@ -15,6 +16,7 @@ import {
   locationOption,
   optionalName,
   orUndefined,
+  passwordOptions,
   present,
   repeated,
   text,
@@ -57,6 +59,7 @@ const curated: ReadonlyArray<Verb> = [
       Options.optional
     ),
     sshKeys: repeated("ssh-key", "ID", "With --template: an SSH key's object_uuid to install."),
+    ...passwordOptions,
     hostname: text("hostname", "NAME").pipe(
       Options.withDescription("With --template: the hostname."),
       Options.optional
@@ -72,7 +75,14 @@ const curated: ReadonlyArray<Verb> = [
         storage_type: orUndefined(o.storageType),
         labels: o.labels,
         template: Option.isSome(o.template)
-          ? present({ template_uuid: o.template.value, sshkeys: o.sshKeys, hostname: orUndefined(o.hostname) })
+          ? present({
+            template_uuid: o.template.value,
+            sshkeys: o.sshKeys,
+            hostname: orUndefined(o.hostname),
+            password: Option.getOrUndefined(Option.map(o.password, Redacted.value)),
+            // A password needs its type: plain unless said otherwise.
+            password_type: Option.isSome(o.password) ? Option.getOrElse(o.passwordType, () => "plain") : undefined
+          })
           : undefined
       }),
     read: (g, _, id) => g.storages.get(id)
