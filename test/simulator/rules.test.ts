@@ -122,6 +122,31 @@ describe("snapshots, labels and backups", () => {
       ])
     }).pipe(provide))
 
+  it.effect("a snapshot schedule's run takes a snapshot that the storage lists with the schedule's id and name", () =>
+    Effect.gen(function*() {
+      const storage = yield* create("/objects/storages", { name: "db", capacity: 10 })
+      const schedule = yield* create(`/objects/storages/${storage.id}/snapshot_schedules`, {
+        name: "nightly",
+        run_interval: 1440,
+        keep_snapshots: 3
+      })
+      const listed = () =>
+        Effect.map(expectStatus(200, "GET", `/objects/storages/${storage.id}`), (r) => r.json.storage.snapshots)
+      expect(yield* listed()).toEqual([])
+      yield* TestClock.adjust("1 second")
+      expect(yield* listed()).toEqual([
+        expect.objectContaining({
+          object_name: "nightly run",
+          schedules_snapshot_uuid: schedule.id,
+          schedules_snapshot_name: "nightly"
+        })
+      ])
+      const relations = (yield* expectStatus(200, "GET", `/objects/storages/${storage.id}`)).json.storage.relations
+      expect(relations.snapshot_schedules).toEqual([
+        expect.objectContaining({ object_uuid: schedule.id, name: "nightly" })
+      ])
+    }).pipe(provide))
+
   it.effect("labels are searchable at /objects/labels, a label with spaces percent-encoded", () =>
     Effect.gen(function*() {
       const server = yield* create("/objects/servers", {

@@ -300,46 +300,78 @@ const storages: Hooks = {
   })
 }
 
+/** What a snapshot takes from its storage. */
+const snapshotOf = (storage: Entity, name: string): Record<string, unknown> => ({
+  name,
+  parent_uuid: storage.id,
+  parent_name: storage.fields.name,
+  capacity: storage.fields.capacity,
+  location_uuid: storage.fields.location_uuid,
+  last_used_template: storage.fields.last_used_template ?? null,
+  license_product_no: storage.fields.license_product_no ?? null
+})
+
 const snapshots: Hooks = {
-  create: (_ctx, input, storage) => ({
-    name: input.name ?? truncate(`${String(storage!.fields.name)} Snapshot`),
-    parent_uuid: storage!.id,
-    parent_name: storage!.fields.name,
-    capacity: storage!.fields.capacity,
-    location_uuid: storage!.fields.location_uuid,
-    last_used_template: storage!.fields.last_used_template ?? null,
-    license_product_no: storage!.fields.license_product_no ?? null
-  })
+  create: (_ctx, input, storage) =>
+    snapshotOf(storage!, (input.name as string | undefined) ?? truncate(`${String(storage!.fields.name)} Snapshot`))
 }
 
 const minutes = 60_000
 
-const schedules: Hooks = {
-  create: (ctx, input, storage) => ({
-    storage_uuid: storage!.id,
-    next_runtime: input.next_runtime ?? Model.isoTime(ctx.now + Number(input.run_interval) * minutes)
+/**
+ * A schedule runs once, when its create job is done (no later runs: enough to see what a run
+ * makes): `make` adds what the run makes under the schedule's storage, at that time.
+ */
+const firstRun =
+  (make: (state: State, schedule: Entity, storage: Entity, at: number, jobId: string) => void) =>
+  (ctx: Context, schedule: Entity): void => {
+    const storage = Model.objectsOf(ctx.state, "storages").get(schedule.parentId!)
+    const jobId = ctx.requestId
+    Model.defer(ctx.state, jobId, () => {
+      if (schedule.fields.active === false || storage === undefined) return
+      if (!Model.objectsOf(ctx.state, schedule.family).has(schedule.id)) return
+      make(ctx.state, schedule, storage, ctx.state.jobs.get(jobId)?.doneAt ?? ctx.now, jobId)
+    })
+  }
+
+const scheduleFields = (ctx: Context, input: Body, storage: Entity | undefined) => ({
+  storage_uuid: storage!.id,
+  next_runtime: input.next_runtime ?? Model.isoTime(ctx.now + Number(input.run_interval) * minutes)
+})
+
+/** A snapshot schedule's run takes a snapshot that names the schedule. */
+const snapshotSchedules: Hooks = {
+  create: scheduleFields,
+  created: firstRun((state, schedule, storage, at, jobId) => {
+    Model.addEntity(
+      state,
+      "storages.snapshots",
+      storage.id,
+      Model.fieldsFrom({
+        ...snapshotOf(storage, `${String(schedule.fields.name)} run`),
+        labels: [],
+        schedules_snapshot_uuid: schedule.id,
+        schedules_snapshot_name: schedule.fields.name
+      }),
+      at,
+      jobId
+    ).changeTime = at
   })
 }
 
-/** A backup schedule's first run makes a backup once the schedule's job is done. */
+/** An active backup schedule's run makes a backup of the storage. */
 const backupSchedules: Hooks = {
-  ...schedules,
-  created: (ctx, schedule) => {
-    const storage = Model.objectsOf(ctx.state, "storages").get(schedule.parentId!)
-    Model.defer(ctx.state, ctx.requestId, () => {
-      if (schedule.fields.active !== true || storage === undefined) return
-      const doneAt = ctx.state.jobs.get(ctx.requestId)?.doneAt ?? ctx.now
-      const backup = Model.addEntity(
-        ctx.state,
-        "storages.backups",
-        storage.id,
-        Model.fieldsFrom({ name: `${String(schedule.fields.name)} backup`, Capacity: storage.fields.capacity }),
-        doneAt,
-        ctx.requestId
-      )
-      backup.changeTime = doneAt
-    })
-  }
+  create: scheduleFields,
+  created: firstRun((state, schedule, storage, at, jobId) => {
+    Model.addEntity(
+      state,
+      "storages.backups",
+      storage.id,
+      Model.fieldsFrom({ name: `${String(schedule.fields.name)} backup`, Capacity: storage.fields.capacity }),
+      at,
+      jobId
+    ).changeTime = at
+  })
 }
 
 const ips: Hooks = {
@@ -508,7 +540,7 @@ export const hooks: Readonly<Record<string, Hooks>> = {
   servers,
   storages,
   "storages.snapshots": snapshots,
-  "storages.snapshotSchedules": schedules,
+  "storages.snapshotSchedules": snapshotSchedules,
   "storages.backupSchedules": backupSchedules,
   ips,
   networks,
