@@ -1004,7 +1004,7 @@ export const definitions: { readonly [name: string]: Node } = {
         object_name: { type: "string" },
         next_runtime: { type: "string", format: "date-time" },
         keep_snapshots: { type: "integer" },
-        create_time: { type: "string" },
+        create_time: { type: "string", format: "date-time" },
         name: { type: "string" },
         run_interval: { type: "integer" },
         object_uuid: { type: "string", format: "uuid" }

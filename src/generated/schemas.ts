@@ -707,7 +707,7 @@ export interface SnapshotSchedulesinStorageItem {
   readonly object_name?: string | null | undefined
   readonly next_runtime?: DateTime.Utc | null | undefined
   readonly keep_snapshots?: number | null | undefined
-  readonly create_time?: string | null | undefined
+  readonly create_time?: DateTime.Utc | null | undefined
   readonly name?: string | null | undefined
   readonly run_interval?: number | null | undefined
   readonly object_uuid?: string | null | undefined
@@ -732,7 +732,7 @@ export const SnapshotSchedulesinStorageItem: Schema.Schema<
   object_name: S.optional(Schema.String),
   next_runtime: S.optional(Schema.DateTimeUtc),
   keep_snapshots: S.optional(Schema.Number),
-  create_time: S.optional(Schema.String),
+  create_time: S.optional(Schema.DateTimeUtc),
   name: S.optional(Schema.String),
   run_interval: S.optional(Schema.Number),
   object_uuid: S.optional(Schema.String)

@@ -766,6 +766,12 @@ export const corrections: ReadonlyArray<Correction> = [
     value: timestamp,
     why: "a timestamp, not a uuid"
   },
+  {
+    definition: "SnapshotSchedulesinStorage",
+    at: ["items", "properties", "create_time"],
+    value: timestamp,
+    why: "a timestamp without its format, as every other create_time has"
+  },
   ...["create_time", "change_time"].map((field) => ({
     definition: "Label",
     at: ["properties", field],
