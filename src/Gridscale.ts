@@ -10,12 +10,14 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Models from "./generated/schemas.js"
 import * as GridscaleConfig from "./GridscaleConfig.js"
 import * as GridscaleConnection from "./GridscaleConnection.js"
-import type { GridscaleError } from "./GridscaleError.js"
+import { type GridscaleError, ResponseDecodeError } from "./GridscaleError.js"
 import * as GridscalePolling from "./GridscalePolling.js"
 import type * as GridscaleResponse from "./GridscaleResponse.js"
-import type * as Resource from "./internal/resource.js"
+import * as Families from "./internal/families.js"
+import * as Resource from "./internal/resource.js"
 import * as S from "./internal/schema.js"
 import * as Ip from "./Ip.js"
 import * as IsoImage from "./IsoImage.js"
@@ -28,11 +30,75 @@ import * as Storage from "./Storage.js"
 import * as Template from "./Template.js"
 
 /**
+ * PaaS services: the shared operations, their metrics, and new credentials on demand.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export interface PaasServiceOperations extends
+  Resource.Crud<
+    Models.PaasService,
+    Models.PaasServiceCreate,
+    Models.PaasServiceUpdate
+  >
+{
+  /** The service's usage over time. */
+  readonly metrics: (id: string) => Effect.Effect<ReadonlyArray<Models.PaasServiceMetrics>, Resource.LookupError>
+  /** Replaces the service's credentials and waits for the job; `get` shows the new ones. */
+  readonly renewCredentials: (id: string, options?: JobOptions) => Effect.Effect<void, Resource.WriteError>
+}
+
+/**
+ * Object storage access keys: the secret is in the reply to `create` only.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export interface AccessKeyOperations
+  extends Resource.Lists<Models.AccessKey>, Resource.Gets<Models.AccessKey>, Resource.Deletes
+{
+  /** Makes a new key pair and returns it, secret included (the only time the API shows it). */
+  readonly create: (options?: JobOptions) => Effect.Effect<Models.AccessKeyCreateResponse, Resource.WriteError>
+}
+
+/**
+ * Labels in use on the account. A label is free text: it goes into its path percent-encoded.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export interface LabelOperations extends Resource.Lists<Models.Label> {
+  /** One label, with the objects carrying it. */
+  readonly get: (label: string) => Effect.Effect<Models.Label, Resource.LookupError>
+}
+
+/**
+ * The lists of deleted objects, one per family that keeps them.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export interface DeletedOperations {
+  readonly servers: Resource.Lists<Models.Server>
+  readonly storages: Resource.Lists<Models.Storage>
+  readonly snapshots: Resource.Lists<Models.Snapshot>
+  readonly networks: Resource.Lists<Models.Network>
+  readonly ips: Resource.Lists<Models.IpBrief>
+  readonly isoImages: Resource.Lists<Models.Isoimage>
+  readonly templates: Resource.Lists<Models.Template>
+  readonly paasServices: Resource.Lists<Models.PaasService>
+  readonly loadBalancers: Resource.Lists<Models.Loadbalancer>
+}
+
+/**
+ * The driver: one property per family of the API, each with typed operations. Every operation is
+ * a span named after its path here (`Gridscale.servers.create`, `Gridscale.paas.services.create`).
+ *
  * @since 0.1.0
  * @category Models
  */
 export interface Service {
-  /** Servers: CRUD, power, relations, `provision`. */
+  /** Servers: CRUD, power, metrics, what is linked to them, `provision`. */
   readonly servers: Server.Operations
   /** Storages: CRUD, clones, imports from backups; their snapshots, schedules and backups. */
   readonly storages: Storage.Operations
@@ -42,6 +108,14 @@ export interface Service {
   readonly ips: Ip.Operations
   /** Networks, the public one included. */
   readonly networks: Network.Operations
+  /** Firewall templates: rule sets applied where a server connects to a network. */
+  readonly firewalls:
+    & Resource.Crud<Models.Firewall, Models.FirewallCreate, Models.FirewallUpdate>
+    & Resource.HasEvents
+  /** Load balancers that forward ports of their public addresses to servers. */
+  readonly loadBalancers:
+    & Resource.Crud<Models.Loadbalancer, Models.LoadbalancerCreate, Models.LoadbalancerUpdate>
+    & Resource.HasEvents
   /** SSH public keys. */
   readonly sshKeys: SshKey.Operations
   /** Templates to create storages from. */
@@ -50,6 +124,43 @@ export interface Service {
   readonly locations: Location.Operations
   /** ISO images to boot servers from. */
   readonly isoImages: IsoImage.Operations
+  /** Managed services (PaaS): the services, the templates they are made from, their security zones. */
+  readonly paas: {
+    readonly services: PaasServiceOperations
+    readonly templates: Resource.Lists<Models.PaasServiceTemplate>
+    readonly securityZones: Resource.Crud<
+      Models.PaasSecurityZone,
+      Models.PaasSecurityZoneCreate,
+      Models.PaasSecurityZoneUpdate,
+      Models.PaasSecurityZones
+    >
+  }
+  /** Object storage: S3 access keys and the buckets. */
+  readonly objectStorage: {
+    readonly accessKeys: AccessKeyOperations
+    readonly buckets: Resource.Lists<Models.Bucket>
+  }
+  /** The marketplace: applications published or made from a snapshot. */
+  readonly marketplace: {
+    readonly applications:
+      & Resource.Crud<
+        Models.MarketplaceApplication,
+        Models.CreateMarketplaceApplicationPayload,
+        Models.MarketplaceApplicationUpdate
+      >
+      & Resource.HasEvents
+  }
+  /** Labels in use on the account. */
+  readonly labels: LabelOperations
+  /** The account's event log: every change to every object. */
+  readonly events: Resource.Lists<Models.Event>
+  /** Objects deleted from the account, per family. */
+  readonly deleted: DeletedOperations
+  /** Jobs by request id: what `GridscalePolling` polls. */
+  readonly requests: {
+    /** The status of a job; `ResourceNotFound` for an unknown id. */
+    readonly get: (requestId: string) => Effect.Effect<Models.Request, Resource.LookupError>
+  }
 }
 
 /**
@@ -106,7 +217,7 @@ export const make: Effect.Effect<
     config: yield* GridscaleConfig.GridscaleConfig
   }
   const storages = Storage.makeOperations(deps)
-  return {
+  const built: Record<string, any> = {
     servers: Server.makeOperations(deps),
     storages,
     snapshots: storages.snapshots,
@@ -117,6 +228,38 @@ export const make: Effect.Effect<
     locations: Location.makeOperations(deps),
     isoImages: IsoImage.makeOperations(deps)
   }
+  // Every other family has only operations of shared shapes: built from its overlay entry alone.
+  const byModule = new Set(Object.keys(built))
+  for (const family of Families.families) {
+    if (byModule.has(family.key.split(".")[0]!)) continue
+    Resource.setPath(built, family.key, Resource.operationsOf(deps, family.key))
+  }
+  const paasServices = Resource.make(deps, Families.familyByKey["paas.services"]!)
+  const renew = paasServices.write("renewCredentials", { body: {} })
+  Resource.setPath(
+    built,
+    "paas.services.renewCredentials",
+    (id: string, options?: JobOptions) => renew([id], undefined, options)
+  )
+  const requests = built["requests"].get as (id: string) => Effect.Effect<Record<string, Models.Request>, any>
+  // The reply keys the status by the job's id: the caller wants the status.
+  built["requests"].get = (id: string) =>
+    Effect.flatMap(requests(id), (reply) => {
+      const status = reply[id]
+      return status !== undefined ? Effect.succeed(status) : Effect.fail(
+        new ResponseDecodeError({
+          method: "GET",
+          path: `/requests/${id}`,
+          status: 200,
+          field: id,
+          outcomeUnknown: false,
+          message: `the reply to GET /requests/${id} holds no status for that job`
+        })
+      )
+    })
+  // Built from data: `Service` says the types, and the test that calls each of the spec's
+  // operations through it keeps the two in step.
+  return built as Service
 })
 
 /**

@@ -1,80 +1,22 @@
 /**
- * Locations: the data centres objects live in. Every object that has a location is created in one.
+ * Locations: the data centres objects live in, and private locations made from dedicated hardware.
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
-import { IdInput, Labels, Name, PositiveInt } from "./internal/check.js"
+import type { Location, LocationCreate, LocationUpdate } from "./generated/schemas.js"
 import * as Resource from "./internal/resource.js"
-import * as S from "./internal/schema.js"
 
 /**
- * A location.
+ * A location, and what `locations.create` (a dedicated location inside a public one) and
+ * `locations.update` take. What a location holds is listed by each family's `listByLocation`. Generated from the spec.
  *
  * @since 0.1.0
  * @category Schemas
  */
-export const Location = S.open("Location", {
-  object_uuid: S.Id,
-  name: S.optionalString,
-  status: S.optionalString,
-  iata: S.optionalString,
-  country: S.optionalString,
-  active: S.optionalBoolean,
-  public: S.optionalBoolean,
-  product_no: S.optionalNumber,
-  cpunode_count: S.optionalNumberOrString,
-  change_requested: S.optional(S.open("LocationChangeRequested", {})),
-  labels: S.optionalLabels
-})
+export { Location, LocationCreate, LocationUpdate } from "./generated/schemas.js"
 
 /**
- * @since 0.1.0
- * @category Models
- */
-export type Location = typeof Location.Type
-
-/**
- * What `locations.create` takes: a dedicated location inside a public one.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const LocationCreate = Schema.Struct({
-  name: Name,
-  parent_location_uuid: IdInput,
-  cpunode_count: PositiveInt,
-  product_no: PositiveInt,
-  labels: Schema.optional(Labels)
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type LocationCreate = typeof LocationCreate.Type
-
-/**
- * What `locations.update` takes.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const LocationUpdate = Schema.Struct({
-  name: Schema.optional(Name),
-  cpunode_count: Schema.optional(PositiveInt),
-  labels: Schema.optional(Labels)
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type LocationUpdate = typeof LocationUpdate.Type
-
-/**
- * The `locations` operations of the `Gridscale` service. What a location holds is listed by each
- * family's `listByLocation`.
+ * The `locations` operations of the `Gridscale` service.
  *
  * @since 0.1.0
  * @category Models
@@ -88,8 +30,4 @@ export interface Operations extends Resource.Crud<Location, LocationCreate, Loca
  * @category Constructors
  */
 export const makeOperations = (deps: Resource.Dependencies): Operations =>
-  Resource.operationsOf<Operations>(deps, "locations", {
-    item: Location,
-    create: LocationCreate,
-    update: LocationUpdate
-  })
+  Resource.operationsOf<Operations>(deps, "locations")

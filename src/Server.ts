@@ -11,9 +11,28 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
+import type {
+  LinkedIp,
+  LinkedIpBrief,
+  LinkedIsoimage as LinkedIsoImage,
+  LinkedIsoimageBrief as LinkedIsoImageBrief,
+  LinkedIsoimageUpdate as IsoImageLinkUpdate,
+  LinkedNetwork,
+  LinkedNetworkBrief,
+  LinkedNetworkUpdate as NetworkLinkUpdate,
+  LinkedStorage,
+  LinkedStorageBrief,
+  LinkedStorageUpdate as StorageLinkUpdate,
+  Server,
+  ServerCreate,
+  ServerMetrics as ServerMetric,
+  ServerPowerStatus as ServerPower,
+  ServerPowerUpdate,
+  ServerUpdate
+} from "./generated/schemas.js"
 import { type GridscaleError, JobTimeout } from "./GridscaleError.js"
 import * as GridscalePolling from "./GridscalePolling.js"
-import { check, IdInput, Labels, Name, PositiveInt } from "./internal/check.js"
+import { Capacity, check, IdInput, Name, PositiveInt } from "./internal/check.js"
 import { familyByKey } from "./internal/families.js"
 import * as Resource from "./internal/resource.js"
 import * as S from "./internal/schema.js"
@@ -21,150 +40,29 @@ import * as Network from "./Network.js"
 import * as Storage from "./Storage.js"
 
 /**
- * A storage linked to a server.
+ * A server and what is linked to it (`ServerRelations`; the links themselves as `LinkedStorage`,
+ * `LinkedIp`, `LinkedNetwork`, `LinkedIsoImage`, and their brief forms as the link lists hold
+ * them), what `servers.create` and `servers.update` take, and the reply to a create. Generated
+ * from the spec.
  *
  * @since 0.1.0
  * @category Schemas
  */
-export const LinkedStorage = S.open("LinkedStorage", {
-  object_uuid: S.Id,
-  object_name: S.optionalString,
-  storage_type: S.optionalString,
-  capacity: S.optionalNumber,
-  bootdevice: S.optionalBoolean,
-  bus: S.optionalNumber,
-  controller: S.optionalNumber,
-  target: S.optionalNumber,
-  lun: S.optionalNumber,
-  license_product_no: S.optionalNumber,
-  last_used_template: S.optionalString,
-  server_uuid: S.optionalString,
-  create_time: Schema.optional(S.Timestamp)
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type LinkedStorage = typeof LinkedStorage.Type
-
-/**
- * An IP address linked to a server.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const LinkedIp = S.open("LinkedIp", {
-  object_uuid: S.Id,
-  ip: S.optionalString,
-  prefix: S.optionalString,
-  family: S.optionalNumberOrString,
-  server_uuid: S.optionalString,
-  create_time: Schema.optional(S.Timestamp)
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type LinkedIp = typeof LinkedIp.Type
-
-/**
- * A network linked to a server.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const LinkedNetwork = S.open("LinkedNetwork", {
-  object_uuid: S.Id,
-  object_name: S.optionalString,
-  network_uuid: S.optionalString,
-  network_type: S.optionalString,
-  mac: S.optionalString,
-  bootdevice: S.optionalBoolean,
-  ordering: S.optionalNumberOrString,
-  public_net: S.optionalBoolean,
-  l2security: S.optionalBoolean,
-  l3security: S.optional(Schema.Array(Schema.String)),
-  // The spec says a string; replies carry null, and rule sets are objects.
-  firewall: Schema.optional(Schema.Unknown),
-  firewall_template_uuid: S.optionalString,
-  server_uuid: S.optionalString,
-  create_time: Schema.optional(S.Timestamp)
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type LinkedNetwork = typeof LinkedNetwork.Type
-
-/**
- * An ISO image inserted into a server.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const LinkedIsoImage = S.open("LinkedIsoImage", {
-  object_uuid: S.Id,
-  object_name: S.optionalString,
-  bootdevice: S.optionalBoolean,
-  private: S.optionalBoolean,
-  server_uuid: S.optionalString,
-  create_time: Schema.optional(S.Timestamp)
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type LinkedIsoImage = typeof LinkedIsoImage.Type
-
-/**
- * What is linked to a server, as the server shows it.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const ServerRelations = S.open("ServerRelations", {
-  storages: S.optional(Schema.Array(LinkedStorage)),
-  public_ips: S.optional(Schema.Array(LinkedIp)),
-  networks: S.optional(Schema.Array(LinkedNetwork)),
-  isoimages: S.optional(Schema.Array(LinkedIsoImage))
-})
-
-/**
- * A server.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const Server = S.open("Server", {
-  object_uuid: S.Id,
-  name: S.optionalString,
-  status: S.optionalString,
-  cores: S.optionalNumber,
-  memory: S.optionalNumber,
-  power: S.optionalBoolean,
-  legacy: S.optionalBoolean,
-  hardware_profile: S.optionalString,
-  availability_zone: S.optionalString,
-  auto_recovery: S.optional(Schema.Union(Schema.Boolean, Schema.String)),
-  console_token: S.optionalString,
-  usage_in_minutes_cores: S.optionalNumber,
-  usage_in_minutes_memory: S.optionalNumber,
-  current_price: S.optionalNumberOrString,
-  labels: S.optionalLabels,
-  relations: S.optional(ServerRelations),
-  ...S.locationFields,
-  ...S.times
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type Server = typeof Server.Type
+export {
+  LinkedIp,
+  LinkedIpBrief,
+  LinkedIsoimage as LinkedIsoImage,
+  LinkedIsoimageBrief as LinkedIsoImageBrief,
+  LinkedNetwork,
+  LinkedNetworkBrief,
+  LinkedStorage,
+  LinkedStorageBrief,
+  Server,
+  ServerCreate,
+  ServerCreateResponse,
+  ServerRelation as ServerRelations,
+  ServerUpdate
+} from "./generated/schemas.js"
 
 /**
  * The virtual hardware a server emulates.
@@ -182,65 +80,6 @@ export const HardwareProfile = Schema.Literal(
   "q35",
   "q35_nested"
 )
-
-/**
- * What `servers.create` takes. Memory is in GB.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const ServerCreate = Schema.Struct({
-  name: Name,
-  cores: PositiveInt,
-  memory: PositiveInt,
-  location_uuid: Schema.optional(IdInput),
-  labels: Schema.optional(Labels),
-  availability_zone: Schema.optional(Schema.String),
-  auto_recovery: Schema.optional(Schema.Boolean),
-  hardware_profile: Schema.optional(HardwareProfile)
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type ServerCreate = typeof ServerCreate.Type
-
-/**
- * What `servers.update` takes.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const ServerUpdate = Schema.Struct({
-  name: Schema.optional(Name),
-  cores: Schema.optional(PositiveInt),
-  memory: Schema.optional(PositiveInt),
-  labels: Schema.optional(Labels),
-  availability_zone: Schema.optional(Schema.String),
-  auto_recovery: Schema.optional(Schema.Boolean)
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type ServerUpdate = typeof ServerUpdate.Type
-
-/**
- * The 202 reply to `POST /objects/servers`.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const ServerCreateResponse = S.open("ServerCreateResponse", {
-  request_uuid: S.Id,
-  object_uuid: S.Id,
-  server_uuid: S.optionalString,
-  network_uuids: S.optional(Schema.Array(Schema.String)),
-  storage_uuids: S.optional(Schema.Array(Schema.String)),
-  ipaddr_uuids: S.optional(Schema.Array(Schema.String))
-})
 
 /**
  * How a storage is linked: `bootdevice` makes the server boot from it.
@@ -266,27 +105,16 @@ export const NetworkLink = Schema.Struct({
 })
 
 /**
- * A change to how a storage is linked.
+ * Changes to a link: how a storage, a network or an ISO image is attached. Generated from the spec.
  *
  * @since 0.1.0
  * @category Schemas
  */
-export const StorageLinkUpdate = Schema.Struct({
-  ordering: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
-  bootdevice: Schema.optional(Schema.Boolean),
-  l3security: Schema.optional(Schema.Array(Schema.String))
-})
-
-/**
- * A change to how an ISO image is inserted.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const IsoImageLinkUpdate = Schema.Struct({
-  bootdevice: Schema.optional(Schema.Boolean),
-  name: Schema.optional(Name)
-})
+export {
+  LinkedIsoimageUpdate as IsoImageLinkUpdate,
+  LinkedNetworkUpdate as NetworkLinkUpdate,
+  LinkedStorageUpdate as StorageLinkUpdate
+} from "./generated/schemas.js"
 
 /**
  * What `servers.provision` takes. Memory and `storageSize` are in GB; `template`, `location`,
@@ -301,7 +129,7 @@ export const ProvisionOptions = Schema.Struct({
   cores: PositiveInt,
   memory: PositiveInt,
   template: IdInput,
-  storageSize: Storage.StorageCreate.fields.capacity,
+  storageSize: Capacity,
   location: IdInput,
   storageType: Schema.optional(Storage.StorageType),
   sshKeys: Schema.optional(Schema.Array(IdInput)),
@@ -346,45 +174,17 @@ export class CleanupFailed extends Data.TaggedError("CleanupFailed")<{
 }> {}
 
 /**
- * The power state of a server, as `servers.power.get` reads it.
+ * The power switch as `servers.power.get` reads it, what `servers.power.update` takes, and one
+ * sample of `servers.metrics`. Generated from the spec.
  *
  * @since 0.2.0
  * @category Schemas
  */
-export const ServerPower = S.open("ServerPower", { power: S.optionalBoolean })
-
-/**
- * @since 0.2.0
- * @category Models
- */
-export interface ServerPower extends Schema.Schema.Type<typeof ServerPower> {}
-
-/**
- * What `servers.power.update` takes.
- *
- * @since 0.2.0
- * @category Schemas
- */
-export const ServerPowerUpdate = Schema.Struct({ power: Schema.Boolean })
-
-/**
- * One sample of a server's metrics.
- *
- * @since 0.2.0
- * @category Schemas
- */
-export const ServerMetric = S.open("ServerMetric", {
-  begin_time: Schema.optional(S.Timestamp),
-  end_time: Schema.optional(S.Timestamp),
-  server_uuid: S.optionalString,
-  core_usage: S.optional(S.open("MetricsValue", { value: S.optionalNumber, unit: S.optionalString }))
-})
-
-/**
- * @since 0.2.0
- * @category Models
- */
-export interface ServerMetric extends Schema.Schema.Type<typeof ServerMetric> {}
+export {
+  ServerMetrics as ServerMetric,
+  ServerPowerStatus as ServerPower,
+  ServerPowerUpdate
+} from "./generated/schemas.js"
 
 /**
  * The `servers` operations of the `Gridscale` service: the shared ones, power, metrics, what is
@@ -401,7 +201,7 @@ export interface Operations extends Resource.Standard<Server, ServerCreate, Serv
     readonly get: (id: string) => Effect.Effect<ServerPower, Resource.LookupError>
     readonly update: (
       id: string,
-      power: typeof ServerPowerUpdate.Type,
+      power: ServerPowerUpdate,
       options?: Resource.JobOptions
     ) => Effect.Effect<void, Resource.WriteError>
   }
@@ -413,20 +213,20 @@ export interface Operations extends Resource.Standard<Server, ServerCreate, Serv
   readonly shutdown: (id: string, options?: Resource.JobOptions) => Effect.Effect<Server, Resource.WriteError>
   /** The storages attached to a server; `update` changes how one is linked (boot device, order). */
   readonly storages:
-    & Resource.Links<LinkedStorage, typeof StorageLink.Type>
-    & Resource.ChildUpdates<LinkedStorage, typeof StorageLinkUpdate.Type>
+    & Resource.Links<LinkedStorage, LinkedStorageBrief, typeof StorageLink.Type>
+    & Resource.ChildUpdates<LinkedStorage, StorageLinkUpdate>
   /** The IP addresses attached to a server. */
-  readonly ips: Resource.Links<LinkedIp, {}>
+  readonly ips: Resource.Links<LinkedIp, LinkedIpBrief, {}>
   /** The networks a server is connected to; `update` changes the link (order, firewall). */
   readonly networks:
-    & Resource.Links<LinkedNetwork, typeof NetworkLink.Type>
-    & Resource.ChildUpdates<LinkedNetwork, typeof NetworkLink.Type>
+    & Resource.Links<LinkedNetwork, LinkedNetworkBrief, typeof NetworkLink.Type>
+    & Resource.ChildUpdates<LinkedNetwork, NetworkLinkUpdate>
   /** The ISO image inserted in a server. */
   readonly isoImages:
-    & Resource.Links<LinkedIsoImage, {}>
-    & Resource.ChildUpdates<LinkedIsoImage, typeof IsoImageLinkUpdate.Type>
+    & Resource.Links<LinkedIsoImage, LinkedIsoImageBrief, {}>
+    & Resource.ChildUpdates<LinkedIsoImage, IsoImageLinkUpdate>
   /** Same as `storages.list`. */
-  readonly listStorages: (serverId: string) => Effect.Effect<ReadonlyArray<LinkedStorage>, Resource.LookupError>
+  readonly listStorages: (serverId: string) => Effect.Effect<ReadonlyArray<LinkedStorageBrief>, Resource.LookupError>
   /** Same as `storages.attach`. */
   readonly attachStorage: (
     serverId: string,
@@ -444,11 +244,11 @@ export interface Operations extends Resource.Standard<Server, ServerCreate, Serv
   readonly updateStorageLink: (
     serverId: string,
     storageId: string,
-    patch: typeof StorageLinkUpdate.Type,
+    patch: StorageLinkUpdate,
     options?: Resource.JobOptions
   ) => Effect.Effect<LinkedStorage, Resource.WriteError>
   /** Same as `ips.list`. */
-  readonly listIps: (serverId: string) => Effect.Effect<ReadonlyArray<LinkedIp>, Resource.LookupError>
+  readonly listIps: (serverId: string) => Effect.Effect<ReadonlyArray<LinkedIpBrief>, Resource.LookupError>
   /** Same as `ips.attach`. */
   readonly attachIp: (
     serverId: string,
@@ -462,7 +262,7 @@ export interface Operations extends Resource.Standard<Server, ServerCreate, Serv
     options?: Resource.JobOptions
   ) => Effect.Effect<void, Resource.WriteError>
   /** Same as `networks.list`. */
-  readonly listNetworks: (serverId: string) => Effect.Effect<ReadonlyArray<LinkedNetwork>, Resource.LookupError>
+  readonly listNetworks: (serverId: string) => Effect.Effect<ReadonlyArray<LinkedNetworkBrief>, Resource.LookupError>
   /** Same as `networks.attach`. */
   readonly attachNetwork: (
     serverId: string,
@@ -480,11 +280,13 @@ export interface Operations extends Resource.Standard<Server, ServerCreate, Serv
   readonly updateNetworkLink: (
     serverId: string,
     networkId: string,
-    patch: typeof NetworkLink.Type,
+    patch: NetworkLinkUpdate,
     options?: Resource.JobOptions
   ) => Effect.Effect<LinkedNetwork, Resource.WriteError>
   /** Same as `isoImages.list`. */
-  readonly listIsoImages: (serverId: string) => Effect.Effect<ReadonlyArray<LinkedIsoImage>, Resource.LookupError>
+  readonly listIsoImages: (
+    serverId: string
+  ) => Effect.Effect<ReadonlyArray<LinkedIsoImageBrief>, Resource.LookupError>
   /** Same as `isoImages.attach`. */
   readonly attachIsoImage: (
     serverId: string,
@@ -501,7 +303,7 @@ export interface Operations extends Resource.Standard<Server, ServerCreate, Serv
   readonly updateIsoImageLink: (
     serverId: string,
     isoImageId: string,
-    patch: typeof IsoImageLinkUpdate.Type,
+    patch: IsoImageLinkUpdate,
     options?: Resource.JobOptions
   ) => Effect.Effect<LinkedIsoImage, Resource.WriteError>
   /**
@@ -527,18 +329,12 @@ class PowerPending extends Data.TaggedError("PowerPending") {}
 export const makeOperations = (deps: Resource.Dependencies): Operations => {
   const { config, connection } = deps
   const family = familyByKey["servers"]!
-  const base = Resource.make(deps, family, { item: Server, create: ServerCreate, update: ServerUpdate })
-  const link = (
-    key: string,
-    item: Schema.Schema<any, any, never>,
-    create?: Schema.Schema<any, any, never>,
-    update?: Schema.Schema<any, any, never>
-  ) => Resource.make(deps, familyByKey[`servers.${key}`]!, { item, create, update }).operations
-  const storages = link("storages", LinkedStorage, StorageLink, StorageLinkUpdate)
-  const ips = link("ips", LinkedIp)
-  const networks = link("networks", LinkedNetwork, NetworkLink, NetworkLink)
-  const isoImages = link("isoImages", LinkedIsoImage, undefined, IsoImageLinkUpdate)
-  const ops = base.operations
+  const base = Resource.make(deps, family)
+  const linked = (key: string) => Resource.make(deps, familyByKey[`servers.${key}`]!).operations
+  const storages = linked("storages")
+  const ips = linked("ips")
+  const networks = linked("networks")
+  const isoImages = linked("isoImages")
 
   /**
    * Re-reads the server on the polling schedule until its power is `want`, within the deadline.
@@ -588,18 +384,11 @@ export const makeOperations = (deps: Resource.Dependencies): Operations => {
       }
     )
 
-  const updatePower = base.write("power.update", { input: ServerPowerUpdate })
   const attachIp = ips["attach"]!
   const attachIsoImage = isoImages["attach"]!
 
   const operations = {
-    ...ops,
-    metrics: base.read("metrics", S.arrayUnder("server_metrics", ServerMetric)),
-    power: {
-      get: base.read("power.get", ServerPower),
-      update: (id: string, power: typeof ServerPowerUpdate.Type, options?: Resource.JobOptions) =>
-        updatePower([id], power, options)
-    },
+    ...Resource.nest(base.operations),
     start: powerWith("start", true, "power"),
     stop: powerWith("stop", false, "power"),
     shutdown: powerWith("shutdown", false, "shutdown"),

@@ -3,75 +3,20 @@
  *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
-import { Labels, Name } from "./internal/check.js"
+import type {
+  Sshkey as SshKey,
+  SshkeyCreate as SshKeyCreate,
+  SshkeyUpdate as SshKeyUpdate
+} from "./generated/schemas.js"
 import * as Resource from "./internal/resource.js"
-import * as S from "./internal/schema.js"
 
 /**
- * An SSH key.
+ * An SSH key, and what `sshKeys.create` and `sshKeys.update` take. Generated from the spec.
  *
  * @since 0.1.0
  * @category Schemas
  */
-export const SshKey = S.open("SshKey", {
-  object_uuid: S.Id,
-  name: S.optionalString,
-  status: S.optionalString,
-  sshkey: S.optionalString,
-  user_uuid: S.optionalString,
-  labels: S.optionalLabels,
-  ...S.times
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type SshKey = typeof SshKey.Type
-
-/** A public key in OpenSSH's one-line form. */
-const PublicKey = Schema.String.pipe(
-  Schema.filter((s) =>
-    (s.trim().length > 0 && !/[\r\n]/.test(s.trim())) || "must be one line holding an OpenSSH public key"
-  )
-)
-
-/**
- * What `sshKeys.create` takes.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const SshKeyCreate = Schema.Struct({
-  name: Name,
-  sshkey: PublicKey,
-  labels: Schema.optional(Labels)
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type SshKeyCreate = typeof SshKeyCreate.Type
-
-/**
- * What `sshKeys.update` takes.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const SshKeyUpdate = Schema.Struct({
-  name: Schema.optional(Name),
-  sshkey: Schema.optional(PublicKey),
-  labels: Schema.optional(Labels)
-})
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type SshKeyUpdate = typeof SshKeyUpdate.Type
+export { Sshkey as SshKey, SshkeyCreate as SshKeyCreate, SshkeyUpdate as SshKeyUpdate } from "./generated/schemas.js"
 
 /**
  * The `sshKeys` operations of the `Gridscale` service.
@@ -88,4 +33,4 @@ export interface Operations extends Resource.Crud<SshKey, SshKeyCreate, SshKeyUp
  * @category Constructors
  */
 export const makeOperations = (deps: Resource.Dependencies): Operations =>
-  Resource.operationsOf<Operations>(deps, "sshKeys", { item: SshKey, create: SshKeyCreate, update: SshKeyUpdate })
+  Resource.operationsOf<Operations>(deps, "sshKeys")

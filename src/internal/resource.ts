@@ -10,13 +10,14 @@ import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import { type Operation, operations } from "../generated/operations.js"
+import * as Generated from "../generated/schemas.js"
 import type * as GridscaleConfig from "../GridscaleConfig.js"
 import type { GridscaleConnection } from "../GridscaleConnection.js"
 import {
   type ApiError,
   type GridscaleError,
   InvalidInput,
-  type ResponseDecodeError,
+  ResponseDecodeError,
   type TransportError,
   withOutcomeUnknown
 } from "../GridscaleError.js"
@@ -24,7 +25,6 @@ import type * as GridscalePolling from "../GridscalePolling.js"
 import { check } from "./check.js"
 import { type Family, familyByKey } from "./families.js"
 import { checkId, describe } from "./input.js"
-import * as S from "./schema.js"
 
 /** What a family's operations are built on. */
 export interface Dependencies {
@@ -37,10 +37,10 @@ export interface Dependencies {
 export type JobOptions = GridscalePolling.AwaitOptions
 
 /** The reply to a create, as the operations use it. */
-export type Created = typeof S.CreateResponse.Type
+export type Created = Generated.CreateResponse
 
 /** One entry of an object's event log. */
-export type Event = typeof S.Event.Type
+export type Event = Generated.Event
 
 // ---------------------------------------------------------------------------------------------
 // Error types per kind of operation
@@ -95,11 +95,14 @@ export interface HasEvents {
   readonly events: (id: string) => Effect.Effect<ReadonlyArray<Event>, LookupError>
 }
 
-/** The five operations of a family of objects: list, get, create, update, delete. */
-export interface Crud<A, C, U> extends Lists<A>, Gets<A>, Creates<A, C>, Updates<A, U>, Deletes {}
+/**
+ * The five operations of a family of objects: list, get, create, update, delete. `L` is what a
+ * list holds, where the API lists less than `get` shows (`IpBrief`).
+ */
+export interface Crud<A, C, U, L = A> extends Lists<L>, Gets<A>, Creates<A, C>, Updates<A, U>, Deletes {}
 
 /** A family with every shared operation: the five of `Crud`, events and list by location. */
-export interface Standard<A, C, U> extends Crud<A, C, U>, HasEvents, ListsByLocation<A> {}
+export interface Standard<A, C, U, L = A> extends Crud<A, C, U, L>, HasEvents, ListsByLocation<L> {}
 
 /** `list(parentId)`: the objects under one parent (the snapshots of a storage). */
 export interface ChildLists<A> {
@@ -131,8 +134,11 @@ export interface ChildCrud<A, C, U>
   extends ChildLists<A>, ChildGets<A>, ChildCreates<A, C>, ChildUpdates<A, U>, ChildDeletes
 {}
 
-/** Objects linked to a server: list, get, attach, detach (and update where the link has settings). */
-export interface Links<A, L> extends ChildLists<A>, ChildGets<A> {
+/**
+ * Objects linked to a server: list (`B`, the brief form), get, attach with settings `L`, detach.
+ * Where a link has settings to change, `ChildUpdates` adds `update`.
+ */
+export interface Links<A, B, L> extends ChildLists<B>, ChildGets<A> {
   /** Links the object to the server and waits for the job. */
   readonly attach: (serverId: string, id: string, link?: L, options?: JobOptions) => Effect.Effect<void, WriteError>
   /** Unlinks the object and waits for the job. */
@@ -172,12 +178,8 @@ export const operation = (operationId: string): Operation => {
   return op
 }
 
-/** The schemas a family's shared operations decode and check with. */
+/** A family's schemas where they differ from the generated ones its operations name. */
 export interface FamilySchemas {
-  /** One object, as `get` returns it. */
-  readonly item: Schema.Schema<any, any, never>
-  /** One entry of a list, where it differs from `item`. */
-  readonly listItem?: Schema.Schema<any, any, never> | undefined
   /** The input of `create` (or the settings of `attach`), checked before it is sent. */
   readonly create?: Schema.Schema<any, any, never> | undefined
   /** The input of `update`, checked before it is sent. */
@@ -185,9 +187,9 @@ export interface FamilySchemas {
 }
 
 /** A label goes into its path as free text, percent-encoded (`.` too, so `..` stays a name). */
-const encodeLabel = (label: string): Effect.Effect<string, InvalidInput> => {
-  const encoded = encodeURIComponent(label).replace(/\./g, "%2E")
-  return label.length > 0 && encoded.length <= 192 && !label.includes("/")
+const encodeLabel = (label: unknown): Effect.Effect<string, InvalidInput> => {
+  const encoded = typeof label === "string" ? encodeURIComponent(label).replace(/\./g, "%2E") : ""
+  return typeof label === "string" && label.length > 0 && encoded.length <= 192 && !label.includes("/")
     ? Effect.succeed(encoded)
     : Effect.fail(
       new InvalidInput({
@@ -201,15 +203,13 @@ const encodeLabel = (label: string): Effect.Effect<string, InvalidInput> => {
  * Checks each id of a path, records it on the current span and fills the path in. Every path
  * parameter is an id held to `checkId`, except a label, which is free text.
  */
-export const fillPath = (op: Operation, ids: ReadonlyArray<string>): Effect.Effect<string, InvalidInput> =>
+export const fillPath = (op: Operation, ids: ReadonlyArray<unknown>): Effect.Effect<string, InvalidInput> =>
   Effect.gen(function*() {
     let path = op.path
     for (let i = 0; i < op.pathParams.length; i++) {
       const param = op.pathParams[i]!
       const value = ids[i]
-      const checked = param === "label"
-        ? yield* encodeLabel(typeof value === "string" ? value : "")
-        : yield* checkId(fieldOf(param), value as string)
+      const checked = param === "label" ? yield* encodeLabel(value) : yield* checkId(fieldOf(param), value as string)
       yield* Effect.annotateCurrentSpan(attributeOf(param), param === "label" ? value : checked)
       path = path.replace(`{${param}}`, checked)
     }
@@ -225,22 +225,31 @@ const withPolling = (options: JobOptions | undefined) => (options ? { polling: o
  */
 const asRead = <A>(effect: Effect.Effect<A, GridscaleError>) => effect as Effect.Effect<A, ReadError>
 
+/** The generated schema of a reply definition; a missing one is a bug in the generator. */
+export const replySchema = (definition: string): Schema.Schema<any, any, never> => {
+  const schema = Generated.replies[definition]
+  if (schema === undefined) throw new Error(`no generated reply schema ${definition}`)
+  return schema
+}
+
+/** The generated check of a request body definition. */
+export const bodySchema = (definition: string): Schema.Schema<any, any, never> => {
+  const schema = Generated.bodies[definition]
+  if (schema === undefined) throw new Error(`no generated body schema ${definition}`)
+  return schema
+}
+
+type Fn = (...args: ReadonlyArray<any>) => Effect.Effect<any, any>
+
 /** A family's operations as built, by method name (`list`, `power.update`), with helpers for the rest. */
 export interface Built {
-  /** The shared operations of the family that the builder knows how to make. */
-  readonly operations: Record<string, (...args: ReadonlyArray<any>) => Effect.Effect<any, any>>
-  /** The operations of the family the builder left to the family module. */
-  readonly missing: ReadonlyArray<string>
+  /** Every operation of the family, by method name. */
+  readonly operations: Readonly<Record<string, Fn>>
   /** Reads one object by its ids (parent's first), with no span of its own. */
   readonly fetch: (
     ids: ReadonlyArray<string>,
     options?: { readonly priority?: "poll" }
-  ) => Effect.Effect<any, ReadError>
-  /** The operation `method` of the family as a read: ids in, its reply decoded with `schema`. */
-  readonly read: <A, I>(
-    method: string,
-    schema: Schema.Schema<A, I, never>
-  ) => (...ids: ReadonlyArray<string>) => Effect.Effect<A, LookupError>
+  ) => Effect.Effect<any, LookupError>
   /**
    * The operation `method` of the family as a write: `ids` fill its path, the body (checked with
    * `input` when given) is sent, the job awaited, and the reply decoded with `schema` when given.
@@ -256,34 +265,33 @@ export interface Built {
 }
 
 /**
- * Builds a family's shared operations from its overlay entry and the generated table. The overlay
- * names each operation (`list`, `create`, `power.update`); what is not a shared shape is listed in
- * `missing` for the family module to add.
+ * Builds every operation of a family from its overlay entry and the generated table, by the
+ * operation's shape:
+ *
+ * - a GET takes the ids of its path (parents first) and returns its reply, decoded and unwrapped
+ *   by the generated reply schema (a list as an array, one object as itself);
+ * - `attach` takes the server's id, the object's id, the link's settings and job options;
+ * - every other write takes the ids of its path, its body (when it has one, checked before it is
+ *   sent) and job options, and waits for the job. In a family whose objects can be read back, a
+ *   POST that names the object it made (create, clone, import) and an update return the object as
+ *   `get` then shows it; another write returns its reply decoded, or nothing.
  */
-export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas): Built => {
+export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas = {}): Built => {
   const { connection } = deps
-  const listItem = schemas.listItem ?? schemas.item
-  const listSchema = (key: string): Schema.Schema<ReadonlyArray<any>, any, never> =>
-    family.list === "array" ? S.arrayUnder(key, listItem) : S.listUnder(key, listItem as Schema.Schema<any>)
-  const itemSchema = family.singular === undefined ? undefined : S.under(family.singular, schemas.item)
   const opOf = (method: string) => operation(family.operations[method]!)
   const getOp = family.operations["get"] !== undefined ? opOf("get") : undefined
+  const getSchema = getOp?.response !== undefined ? replySchema(getOp.response) : undefined
+  const canReread = getSchema !== undefined && family.idField === "object_uuid"
 
-  const fetch = (ids: ReadonlyArray<string>, options?: { readonly priority?: "poll" }) =>
+  const fetch: Built["fetch"] = (ids, options) =>
     Effect.flatMap(
-      fillPath(getOp!, ids) as Effect.Effect<string, never>,
-      (path) => asRead(connection.request("GET", path, { schema: itemSchema!, ...options }))
+      fillPath(getOp!, ids),
+      (path) => asRead(connection.request("GET", path, { schema: getSchema!, ...options }))
     )
 
-  const read = <A, I>(method: string, schema: Schema.Schema<A, I, never>) => {
-    const op = opOf(method)
-    return Effect.fn(spanName(family, method))(
-      function*(...ids: ReadonlyArray<string>): Effect.fn.Return<A, LookupError> {
-        const path = yield* fillPath(op, ids)
-        return yield* asRead(connection.request("GET", path, { schema }))
-      }
-    )
-  }
+  /** Reads back what a write made or changed: it exists now, so a failure must not read as "nothing happened". */
+  const readBack = (ids: ReadonlyArray<string>) =>
+    fetch(ids).pipe(Effect.mapError((error) => withOutcomeUnknown<WriteError>(error)))
 
   const write: Built["write"] = (method, settings) => {
     const op = opOf(method)
@@ -300,106 +308,85 @@ export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas)
     })
   }
 
-  const built: Record<string, (...args: ReadonlyArray<any>) => Effect.Effect<any, any>> = {}
-  const missing: Array<string> = []
-  const depth = family.parent === undefined ? 0 : 1
-  const canReread = getOp !== undefined && itemSchema !== undefined && family.idField === "object_uuid"
+  const readOf = (method: string, op: Operation): Fn => {
+    const schema = op.response !== undefined ? replySchema(op.response) : undefined
+    return Effect.fn(spanName(family, method))(function*(...ids: ReadonlyArray<string>) {
+      return yield* asRead(connection.request("GET", yield* fillPath(op, ids), { schema }))
+    })
+  }
 
+  const attachOf = (method: string, op: Operation): Fn => {
+    const input = schemas.create ?? (op.body !== undefined ? bodySchema(op.body.definition) : undefined)
+    const idParam = family.idParam!
+    return Effect.fn(spanName(family, method))(
+      function*(serverId: string, id: string, link?: object, options?: JobOptions) {
+        const path = yield* fillPath(op, [serverId])
+        const objectId = yield* checkId(fieldOf(idParam), id)
+        yield* Effect.annotateCurrentSpan(attributeOf(idParam), objectId)
+        // The id comes as its own argument; the settings are checked with it, as the API gets them.
+        const body = { ...link, object_uuid: objectId }
+        const checked = input === undefined ? body : yield* check(input, "link")(body)
+        yield* connection.asyncRequest("POST", path, { body: checked, ...withPolling(options) })
+      }
+    )
+  }
+
+  const writeOf = (method: string, op: Operation): Fn => {
+    const override = method === "create" ? schemas.create : method === "update" ? schemas.update : undefined
+    const input = override ?? (op.body !== undefined ? bodySchema(op.body.definition) : undefined)
+    const field = method === "update" ? "patch" : "input"
+    const reply = op.response !== undefined ? replySchema(op.response) : undefined
+    const ids = op.pathParams.length
+    // A POST that names the object it made (create, clone, import) and an update come back as
+    // `get` then shows the object.
+    const rereads = canReread && (op.method === "POST" || method === "update")
+    const depth = family.parent === undefined ? 0 : 1
+    // A write on an object that makes another (a clone) keeps the object's id on the span.
+    const createdAttribute = op.pathParams.includes(family.idParam!)
+      ? `gridscale.${method}.id`
+      : attributeOf(family.idParam ?? "object")
+    return Effect.fn(spanName(family, method))(function*(...args: ReadonlyArray<any>) {
+      const path = yield* fillPath(op, args.slice(0, ids))
+      const body = op.body === undefined
+        ? undefined
+        : input === undefined
+        ? args[ids]
+        : yield* check(input, field)(args[ids] ?? {})
+      const options = args[ids + (op.body === undefined ? 0 : 1)] as JobOptions | undefined
+      const answer: unknown = yield* connection.asyncRequest(op.method, path, {
+        ...(body !== undefined ? { body } : {}),
+        ...(reply !== undefined ? { schema: reply } : {}),
+        ...withPolling(options)
+      })
+      if (!rereads) return answer
+      if (method === "update") return yield* readBack(args.slice(0, ids))
+      const objectId = (answer as { readonly object_uuid?: unknown } | undefined)?.object_uuid
+      if (typeof objectId !== "string") {
+        return yield* new ResponseDecodeError({
+          method: op.method,
+          path,
+          status: op.success,
+          field: "object_uuid",
+          outcomeUnknown: true,
+          message:
+            `${op.method} ${path} was carried out but its reply names no object_uuid to read the ${family.title} back by`
+        })
+      }
+      yield* Effect.annotateCurrentSpan(createdAttribute, objectId)
+      return yield* readBack([...args.slice(0, depth), objectId])
+    })
+  }
+
+  const operations: Record<string, Fn> = {}
   for (const method of Object.keys(family.operations)) {
     const op = opOf(method)
-    const name = spanName(family, method)
-    switch (method) {
-      case "list":
-      case "listByLocation": {
-        const schema = listSchema(family.plural)
-        built[method] = Effect.fn(name)(function*(...ids: ReadonlyArray<string>) {
-          return yield* asRead(connection.request("GET", yield* fillPath(op, ids), { schema }))
-        })
-        break
-      }
-      case "get": {
-        if (itemSchema === undefined) {
-          missing.push(method)
-          break
-        }
-        built[method] = Effect.fn(name)(function*(...ids: ReadonlyArray<string>) {
-          return yield* asRead(connection.request("GET", yield* fillPath(op, ids), { schema: itemSchema }))
-        })
-        break
-      }
-      case "events": {
-        built[method] = Effect.fn(name)(function*(...ids: ReadonlyArray<string>) {
-          return yield* asRead(connection.request("GET", yield* fillPath(op, ids), { schema: S.EventList }))
-        })
-        break
-      }
-      case "create": {
-        const input = schemas.create
-        built[method] = Effect.fn(name)(function*(...args: ReadonlyArray<any>) {
-          const parents = args.slice(0, depth) as ReadonlyArray<string>
-          const path = yield* fillPath(op, parents)
-          const body = op.body === undefined
-            ? undefined
-            : input === undefined
-            ? args[depth]
-            : yield* check(input, "input")(args[depth] ?? {})
-          const options = args[depth + (op.body === undefined ? 0 : 1)] as JobOptions | undefined
-          const reply = yield* connection.asyncRequest("POST", path, {
-            ...(body !== undefined ? { body } : {}),
-            schema: canReread ? S.CreateResponse : undefined,
-            ...withPolling(options)
-          })
-          if (!canReread) return reply
-          const created = reply as Created
-          yield* Effect.annotateCurrentSpan(attributeOf(family.idParam!), created.object_uuid)
-          // The object exists now: failing to read it back must not read as "nothing happened".
-          return yield* fetch([...parents, created.object_uuid]).pipe(Effect.mapError(withOutcomeUnknown))
-        })
-        break
-      }
-      case "update": {
-        const input = schemas.update
-        built[method] = Effect.fn(name)(function*(...args: ReadonlyArray<any>) {
-          const ids = args.slice(0, depth + 1) as ReadonlyArray<string>
-          const path = yield* fillPath(op, ids)
-          const body = input === undefined ? args[depth + 1] : yield* check(input, "patch")(args[depth + 1] ?? {})
-          yield* connection.asyncRequest("PATCH", path, { body, ...withPolling(args[depth + 2]) })
-          if (!canReread) return undefined
-          return yield* fetch(ids).pipe(Effect.mapError(withOutcomeUnknown))
-        })
-        break
-      }
-      case "delete":
-      case "detach": {
-        built[method] = Effect.fn(name)(function*(...args: ReadonlyArray<any>) {
-          const path = yield* fillPath(op, args.slice(0, depth + 1))
-          yield* connection.asyncRequest("DELETE", path, withPolling(args[depth + 1]))
-        })
-        break
-      }
-      case "attach": {
-        const input = schemas.create
-        built[method] = Effect.fn(name)(function*(...args: ReadonlyArray<any>) {
-          const path = yield* fillPath(op, args.slice(0, 1))
-          const field = fieldOf(family.idParam!)
-          const objectId = yield* checkId(field, args[1])
-          yield* Effect.annotateCurrentSpan(attributeOf(family.idParam!), objectId)
-          // The link's settings, checked without the id (which comes as its own argument).
-          const settings = input === undefined
-            ? {}
-            : yield* check(input, "link")({ ...(args[2] ?? {}), object_uuid: objectId })
-          yield* connection.asyncRequest("POST", path, {
-            body: { ...settings, object_uuid: objectId },
-            ...withPolling(args[3])
-          })
-        })
-        break
-      }
-      default:
-        missing.push(method)
-    }
+    operations[method] = op.method === "GET"
+      ? readOf(method, op)
+      : method === "attach"
+      ? attachOf(method, op)
+      : writeOf(method, op)
   }
-  return { operations: built, missing, fetch, read, write }
+  return { operations, fetch, write }
 }
 
 /**
@@ -421,11 +408,15 @@ export const setPath = (target: Record<string, any>, path: string, value: unknow
  * They are built from data, so their type is asserted here: the test that calls every operation
  * of the spec through the service keeps the interface and the data in step.
  */
-export const operationsOf = <T>(deps: Dependencies, key: string, schemas: FamilySchemas): T => {
+export const operationsOf = <T>(deps: Dependencies, key: string, schemas: FamilySchemas = {}): T => {
   const family = familyByKey[key]
   if (family === undefined) throw new Error(`no family ${key} in the overlay`)
-  const built = make(deps, family, schemas)
-  const operations: Record<string, unknown> = {}
-  for (const [method, f] of Object.entries(built.operations)) setPath(operations, method, f)
-  return operations as T
+  return nest(make(deps, family, schemas).operations) as T
+}
+
+/** Operations by dotted method name, nested: `power.update` becomes `power: { update }`. */
+export const nest = (operations: Readonly<Record<string, unknown>>): Record<string, any> => {
+  const nested: Record<string, unknown> = {}
+  for (const [method, f] of Object.entries(operations)) setPath(nested, method, f)
+  return nested
 }

@@ -45,7 +45,7 @@ describe("provision's way into the template's storage", () => {
       const error = yield* Effect.flip(
         g.storages.create({ name: "d", capacity: 10, location_uuid: location, template: { template_uuid: template } })
       )
-      expect(error._tag === "InvalidInput" && error.field).toBe("input.template.sshkeys")
+      expect(error._tag === "InvalidInput" && error.field).toBe("input.template")
       const storage = yield* g.storages.create({
         name: "d",
         capacity: 10,
