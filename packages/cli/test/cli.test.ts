@@ -75,7 +75,9 @@ describe("gridscale", () => {
       expect(lines).toContain("relations")
       expect(lines).toContain("  storages")
       const storageId = server.relations.storages[0].object_uuid
-      expect(lines.some((l) => /^ {4}- object_uuid +\S/.test(l) && l.endsWith(storageId))).toBe(true)
+      // Each storage is a block of its own fields under "- ", its id among them.
+      expect(lines.some((l) => /^ {4}(- | {2})object_uuid +\S+$/.test(l) && l.endsWith(storageId))).toBe(true)
+      expect(lines.some((l) => /^ {4}- \w+ +\S/.test(l))).toBe(true)
       expect(shown.stdout).not.toContain("s3cret-pw")
     }).pipe(Effect.provide(simulatorLayer)))
 

@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
 import { families as overlay } from "../../../src/internal/families.js"
-import { find } from "../src/families.js"
+import { entries, find } from "../src/families.js"
 import { families } from "../src/generated/families.js"
 import { gridscale, simulatorLayer } from "./support.js"
 
@@ -55,4 +57,17 @@ describe("generated commands", () => {
         }
       }
     }).pipe(Effect.provide(simulatorLayer)))
+
+  it.effect("docs/cli.md lists every command with its verbs", () =>
+    Effect.gen(function*() {
+      const docs = Fs.readFileSync(Path.resolve(import.meta.dirname, "../../../docs/cli.md"), "utf8")
+      const rows = docs.split("\n").filter((line) => line.startsWith("| `"))
+      for (const entry of entries) {
+        const row = rows.find((r) => r.split("|")[1]!.includes(`\`${entry.cli}\``))
+        expect(row, entry.cli).toBeDefined()
+        const verbs = yield* Effect.promise(() => entry.load()).pipe(Effect.map((m) => m.verbs))
+        const documented = [...row!.split("|")[2]!.matchAll(/`([a-z-]+)`/g)].map((m) => m[1])
+        expect(documented, entry.cli).toEqual(verbs.map((v) => v.name))
+      }
+    }))
 })

@@ -255,6 +255,11 @@ export const makeVerb = (family: GeneratedFamily, v: GeneratedVerb): Verb => {
                   print: (item) => printAnswer(o.json, item, "")
                 })
               }
+              if (o.noWait) {
+                const connection = yield* GridscaleConnection.GridscaleConnection
+                const reply = yield* connection.request("POST", yield* fillPath(v, parents), { body })
+                return yield* printAnswer(o.json, reply, `${family.title} accepted (job not awaited)`)
+              }
               const created = yield* withProgress(
                 `creating ${family.title}`,
                 o.json,
