@@ -66,13 +66,14 @@ export const match = (
   return { methods: best.methods, params }
 }
 
-/** The families whose objects the simulator stores (those with a list or an id of their own). */
+/**
+ * The families whose objects a client makes or removes, as `snapshot()` shows them: those with
+ * objects of their own (a get, create or delete), not the relations, lists, labels or requests.
+ */
 export const storedFamilies: ReadonlyArray<Family> = families.filter((f) =>
-  f.deletedOf === undefined && f.key !== "requests" && f.key !== "events" && f.key !== "labels" &&
-  f.list !== undefined && !f.key.startsWith("servers.")
+  f.deletedOf === undefined && f.parent?.family !== "servers" && f.key !== "requests" && f.key !== "labels" &&
+  (f.operations.get !== undefined || f.operations.create !== undefined || f.operations.delete !== undefined)
 )
-
-export { families, familyByKey }
 
 /** The key a family's objects go by in counters, snapshots and job durations: its list key (`storages`). */
 export const counterKey = (family: Family): string => family.plural
