@@ -117,6 +117,10 @@ const entries = families.map((f) => {
         ? `List the ${plural(object)}${parent ? ` of ${withArticle(parent.title)}` : ""}${
           f.operations["listByLocation"] ? " (of one location with --location)" : ""
         }.`
+        : idOnly && method === "get"
+        ? `Show how ${withArticle(object)} is attached to a server.`
+        : idOnly && method === "update"
+        ? `Change how ${withArticle(object)} is attached to a server; only the fields given change.`
         : summaries[method]?.(f, object) ?? `${name}.`
       const leaveOut = method === "attach" ? ["object_uuid"] : []
       return {

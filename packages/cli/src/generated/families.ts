@@ -403,7 +403,7 @@ export const families: ReadonlyArray<GeneratedFamily> = [
           "storage_uuid"
         ],
         "fields": [],
-        "summary": "Show a storage."
+        "summary": "Show how a storage is attached to a server."
       },
       {
         "name": "update",
@@ -435,7 +435,7 @@ export const families: ReadonlyArray<GeneratedFamily> = [
             "type": "strings"
           }
         ],
-        "summary": "Change a storage; only the fields given change."
+        "summary": "Change how a storage is attached to a server; only the fields given change."
       },
       {
         "name": "detach",
@@ -508,7 +508,7 @@ export const families: ReadonlyArray<GeneratedFamily> = [
           "ip_uuid"
         ],
         "fields": [],
-        "summary": "Show an IP address."
+        "summary": "Show how an IP address is attached to a server."
       },
       {
         "name": "detach",
@@ -606,7 +606,7 @@ export const families: ReadonlyArray<GeneratedFamily> = [
           "network_uuid"
         ],
         "fields": [],
-        "summary": "Show a network."
+        "summary": "Show how a network is attached to a server."
       },
       {
         "name": "update",
@@ -644,7 +644,7 @@ export const families: ReadonlyArray<GeneratedFamily> = [
             "type": "string"
           }
         ],
-        "summary": "Change a network; only the fields given change."
+        "summary": "Change how a network is attached to a server; only the fields given change."
       },
       {
         "name": "detach",
@@ -717,7 +717,7 @@ export const families: ReadonlyArray<GeneratedFamily> = [
           "isoimage_uuid"
         ],
         "fields": [],
-        "summary": "Show an ISO image."
+        "summary": "Show how an ISO image is attached to a server."
       },
       {
         "name": "update",
@@ -743,7 +743,7 @@ export const families: ReadonlyArray<GeneratedFamily> = [
             "type": "string"
           }
         ],
-        "summary": "Change an ISO image; only the fields given change."
+        "summary": "Change how an ISO image is attached to a server; only the fields given change."
       },
       {
         "name": "detach",
