@@ -183,7 +183,13 @@ export const makeVerb = (family: GeneratedFamily, v: GeneratedVerb): Verb => {
     : Args.text({ name: `${kebab(family.parent.title)}-id` }).pipe(
       Args.withDescription(`The ${family.parent.title}'s id.`)
     )
-  const ownArg = Args.text({ name: family.idParam === "label" ? "label" : "id" }).pipe(
+  // Under a server, name the object: `<server-id> <storage-id>` reads better than `<server-id> <id>`.
+  const ownName = family.idParam === "label"
+    ? "label"
+    : family.parent?.title === "server"
+    ? `${kebab(family.title)}-id`
+    : "id"
+  const ownArg = Args.text({ name: ownName }).pipe(
     Args.withDescription(family.idParam === "label" ? "The label." : `The ${family.title}'s id.`)
   )
   const takesOwnId = family.idParam !== undefined && v.pathParams.includes(family.idParam)
