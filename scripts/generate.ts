@@ -382,6 +382,8 @@ export interface Node {
 const pluralOf = (title: string) => (title.endsWith("s") ? `${title}es` : `${title}s`)
 const withArticle = (title: string) => (/^([aeiou]|SSH|IP|ISO)/i.test(title) ? `an ${title}` : `a ${title}`)
 
+const familyTitle = (key: string) => families.find((f) => f.key === key)!.title
+
 const operationDoc = (operationId: string): string => {
   const family = families.find((f) => Object.values(f.operations).includes(operationId))!
   const method = Object.entries(family.operations).find(([, id]) => id === operationId)![0]
@@ -390,7 +392,9 @@ const operationDoc = (operationId: string): string => {
   const { title } = family
   switch (method) {
     case "list":
-      return `Lists the ${pluralOf(title)}.`
+      return family.parent === undefined
+        ? `Lists the ${pluralOf(title)}.`
+        : `Lists the ${pluralOf(title)} of one ${familyTitle(family.parent.family)}.`
     case "get":
       return `Gets one ${title}.`
     case "create":

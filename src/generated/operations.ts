@@ -1564,7 +1564,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
-  /** Lists the snapshots. */
+  /** Lists the snapshots of one storage. */
   {
     operationId: "getSnapshots",
     method: "GET",
@@ -1655,7 +1655,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [202, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
-  /** Lists the snapshot schedules. */
+  /** Lists the snapshot schedules of one storage. */
   {
     operationId: "getSnapshotSchedules",
     method: "GET",
@@ -1720,7 +1720,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [204, 400, 404, 424, 429, 500, 503]
   },
-  /** Lists the backups. */
+  /** Lists the backups of one storage. */
   {
     operationId: "getStorageBackups",
     method: "GET",
@@ -1759,7 +1759,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: undefined,
     statuses: [202, 400, 404, 424, 500, 503]
   },
-  /** Lists the backup schedules. */
+  /** Lists the backup schedules of one storage. */
   {
     operationId: "getStorageBackupSchedules",
     method: "GET",
@@ -1915,7 +1915,7 @@ export const operations: ReadonlyArray<Operation> = [
     response: "EventResponse",
     statuses: [200, 400, 401, 402, 403, 404, 405, 409, 415, 424, 429, 500, 503]
   },
-  /** Lists the events. */
+  /** Lists the events of every object of the account. */
   {
     operationId: "EventGetAll",
     method: "GET",

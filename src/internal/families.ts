@@ -980,6 +980,7 @@ export const modelDocs: Readonly<Record<string, string>> = {
 /** Doc comments of operations whose method name alone does not say what they do. */
 export const methodDocs: Readonly<Record<string, string>> = {
   "requests.get": "Gets the status of a job by its request id.",
+  "events.list": "Lists the events of every object of the account.",
   "servers.metrics": "Gets a server's usage figures.",
   "servers.power.get": "Tells whether a server is powered on.",
   "servers.power.update": "Powers a server on or off (a hard stop).",
