@@ -7,8 +7,9 @@
  *   npm run generate -- <spec dir>        reads the spec from elsewhere
  *                                         (default: ../shared/reference/gridscale-api)
  *
- * No dependencies beyond Node: the spec is Swagger 2.0 JSON, read and walked by hand. Output is
- * deterministic (spec order, no timestamps) and already formatted the way the lint rules want.
+ * No dependencies of its own: the spec is Swagger 2.0 JSON, read and walked by hand, and the
+ * output is laid out by the project's own lint rules (eslint with dprint, a dev dependency
+ * already). Output is deterministic: spec order, no timestamps, byte-for-byte copies of fixtures.
  */
 import * as Fs from "node:fs"
 import * as Path from "node:path"
@@ -855,7 +856,7 @@ for (const file of readDir(fixturesDir).filter(recordedReplies)) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Formatting: the project's lint rules (dprint) lay the code out, so it passes \`eslint\` as written
+// Formatting: the project's lint rules (dprint) lay the code out, so it passes `eslint` as written
 
 {
   const { ESLint } = await import("eslint")
