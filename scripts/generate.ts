@@ -668,8 +668,11 @@ const replySchema = (name: string) => {
 
 const integerInput = (node: Node, key: string): string => {
   if (node.enum !== undefined) return `Schema.Literal(${node.enum.map((v) => JSON.stringify(v)).join(", ")})`
-  if (key === "cores" || key === "memory") return "PositiveInt"
   if (node.minimum === capacityBounds.minimum && node.maximum === capacityBounds.maximum) return "Capacity"
+  // Cores and memory have no stated bounds but must be positive whole numbers.
+  if ((key === "cores" || key === "memory") && node.minimum === undefined && node.maximum === undefined) {
+    return "PositiveInt"
+  }
   if (node.minimum !== undefined && node.maximum !== undefined) {
     return `Schema.Int.pipe(Schema.between(${node.minimum}, ${node.maximum}))`
   }

@@ -3572,8 +3572,8 @@ export interface CreateMarketplaceApplicationPayloadSetup {
 /** Part of CreateMarketplaceApplicationPayload. */
 export const CreateMarketplaceApplicationPayloadSetup: Schema.Schema<CreateMarketplaceApplicationPayloadSetup> = Schema
   .Struct({
-    cores: PositiveInt,
-    memory: PositiveInt,
+    cores: Schema.Int.pipe(Schema.between(1, 64)),
+    memory: Schema.Int.pipe(Schema.between(1, 192)),
     capacity: Schema.Int.pipe(Schema.between(1, 16384))
   })
 
@@ -3646,8 +3646,8 @@ export interface MarketplaceApplicationSetupInput {
 
 /** What an application's server needs: cores, memory and storage. */
 export const MarketplaceApplicationSetupInput: Schema.Schema<MarketplaceApplicationSetupInput> = Schema.Struct({
-  cores: S.optional(PositiveInt),
-  memory: S.optional(PositiveInt),
+  cores: S.optional(Schema.Int.pipe(Schema.between(1, 64))),
+  memory: S.optional(Schema.Int.pipe(Schema.between(1, 192))),
   capacity: S.optional(Schema.Int.pipe(Schema.between(1, 16384)))
 })
 

@@ -152,6 +152,9 @@ describe("generated input schemas", () => {
     expect(Either.isLeft(decodeBody(Schemas.ServerCreate, { name: "x".repeat(65), cores: 1, memory: 1 }))).toBe(true)
     expect(Either.isRight(decodeBody(Schemas.ServerCreate, { name: "x".repeat(64), cores: 1, memory: 1 }))).toBe(true)
     expect(Either.isLeft(decodeBody(Schemas.ServerCreate, { name: "x", cores: 0, memory: 1 }))).toBe(true)
+    // The spec's own bounds hold where it states them (marketplace setups: 1 to 64 cores).
+    expect(Either.isLeft(decodeBody(Schemas.MarketplaceApplicationSetupInput, { cores: 65 }))).toBe(true)
+    expect(Either.isRight(decodeBody(Schemas.MarketplaceApplicationSetupInput, { cores: 64 }))).toBe(true)
     expect(Either.isLeft(decodeBody(Schemas.StorageCreate, { name: "s", capacity: 4097 }))).toBe(true)
     expect(Either.isRight(decodeBody(Schemas.StorageCreate, { name: "s", capacity: 4096 }))).toBe(true)
     expect(
