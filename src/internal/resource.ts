@@ -186,15 +186,21 @@ export interface FamilySchemas {
   readonly update?: Schema.Schema<any, any, never> | undefined
 }
 
-/** A label goes into its path as free text, percent-encoded (`.` too, so `..` stays a name). */
+/**
+ * A label goes into its path as free text, percent-encoded. A URL reads `.` and `..` as steps up
+ * the path even when percent-encoded, and `/` as a separator, so those are refused.
+ */
 const encodeLabel = (label: unknown): Effect.Effect<string, InvalidInput> => {
-  const encoded = typeof label === "string" ? encodeURIComponent(label).replace(/\./g, "%2E") : ""
-  return typeof label === "string" && label.length > 0 && encoded.length <= 192 && !label.includes("/")
+  const encoded = typeof label === "string" ? encodeURIComponent(label) : ""
+  return typeof label === "string" && label.length > 0 && encoded.length <= 192 && label !== "." &&
+      label !== ".." && !label.includes("/")
     ? Effect.succeed(encoded)
     : Effect.fail(
       new InvalidInput({
         field: "label",
-        message: `label must be 1 to 192 characters once percent-encoded, without '/', got ${describe(label)}`
+        message: `label must be 1 to 192 characters once percent-encoded, not '.' or '..', without '/', got ${
+          describe(label)
+        }`
       })
     )
 }
