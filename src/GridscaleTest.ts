@@ -83,6 +83,12 @@ export interface TimeOptions {
    * 1 hour.
    */
   readonly limit?: Duration.DurationInput | undefined
+  /**
+   * How long, on the wall clock, the program may wait with nothing pending on the clock: it then
+   * waits for something the clock cannot bring (a `Deferred` nobody completes, a queue nobody
+   * fills) and dies with a message saying so. Default 2 seconds.
+   */
+  readonly idle?: Duration.DurationInput | undefined
 }
 
 /** The test clock in use, or undefined on a live clock. `TestClock.testClock` casts without checking. */
@@ -106,15 +112,31 @@ const tick: Effect.Effect<void> = Effect.async<void>((resume) => {
  * program left it. Sleeps of timeouts that were interrupted stay in the clock's list; reaching one
  * wakes nobody.
  */
-const advance = (clock: TestClock.TestClock, limit: Duration.Duration): Effect.Effect<never> =>
+const advance = (
+  clock: TestClock.TestClock,
+  limit: Duration.Duration,
+  idle: Duration.Duration
+): Effect.Effect<never> =>
   Effect.gen(function*() {
     // Let the program reach its first wait before looking: `adjust(0)` waits for suspension and
     // moves no time. Looking earlier could pick a sleep left over from an earlier program.
     yield* clock.adjust(0)
     const start = yield* clock.currentTimeMillis
     const limitMillis = Duration.toMillis(limit)
+    // Wall-clock time (the program's clock stands still) since the clock last had a sleep pending.
+    let idleSince: number | undefined
     const step = Effect.flatMap(clock.sleeps, (sleeps) => {
-      if (Chunk.isEmpty(sleeps)) return tick
+      if (Chunk.isEmpty(sleeps)) {
+        const now = Date.now()
+        idleSince ??= now
+        if (now - idleSince <= Duration.toMillis(idle)) return tick
+        return Effect.dieMessage(
+          `GridscaleTest.withTime: the program has waited ${Duration.format(idle)} (on the wall clock) with ` +
+            "nothing pending on the TestClock: it waits for something that moving the clock cannot bring " +
+            "(a Deferred nobody completes, a queue nobody fills, a real socket?)."
+        )
+      }
+      idleSince = undefined
       const next = Chunk.reduce(sleeps, Infinity, (earliest, at) => Math.min(earliest, at))
       if (next - start > limitMillis) {
         return Effect.dieMessage(
@@ -150,6 +172,7 @@ export const withTime: {
     Effect.clockWith((clock) => {
       const testClock = asTestClock(clock)
       if (testClock === undefined) return self
-      return Effect.raceFirst(self, advance(testClock, Duration.decode(options?.limit ?? "1 hour")))
+      const limit = Duration.decode(options?.limit ?? "1 hour")
+      return Effect.raceFirst(self, advance(testClock, limit, Duration.decode(options?.idle ?? "2 seconds")))
     })
 )

@@ -5,7 +5,7 @@
  * sleeps pending, and stays so however long the test runs, since nothing moves the clock.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Effect, Fiber, Option, TestClock } from "effect"
+import { Clock, Deferred, Effect, Fiber, Option, TestClock } from "effect"
 import * as Gridscale from "../../src/Gridscale.js"
 import * as GridscaleConfig from "../../src/GridscaleConfig.js"
 import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
@@ -90,6 +90,14 @@ describe("GridscaleTest.withTime", () => {
       expect(String(exit._tag === "Failure" ? exit.cause : "")).toContain(
         "GridscaleTest.withTime: the program still waits after 30m of TestClock time"
       )
+    }))
+
+  it.effect("a program that waits for something the clock cannot bring dies with a message", () =>
+    Effect.gen(function*() {
+      const never = Effect.flatMap(Deferred.make<number>(), Deferred.await)
+      const exit = yield* Effect.exit(GridscaleTest.withTime(never, { idle: "50 millis" }))
+      expect(exit._tag).toBe("Failure")
+      expect(String(exit._tag === "Failure" ? exit.cause : "")).toContain("nothing pending on the TestClock")
     }))
 
   it.effect("data-last, with options, in a pipe", () =>
