@@ -2,8 +2,11 @@ import { describe, expect, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { existsSync } from "node:fs"
+import { operationsById } from "../../src/generated/operations.js"
 import * as Gridscale from "../../src/Gridscale.js"
 import * as GridscalePolling from "../../src/GridscalePolling.js"
+import * as Families from "../../src/internal/families.js"
 import * as S from "../../src/internal/schema.js"
 import * as Ip from "../../src/Ip.js"
 import * as IsoImage from "../../src/IsoImage.js"
@@ -207,4 +210,35 @@ describe("replies of newer API versions", () => {
       expect(error._tag).toBe("ResponseDecodeError")
       expect(error._tag === "ResponseDecodeError" && error.field).toContain("cores")
     }).pipe(Effect.provide(replaying({ "/objects/servers": { servers: { a: { object_uuid: "a", cores: "two" } } } }))))
+})
+
+describe("the spec's example lists decode through every family's list operation", () => {
+  /** The example of a family's list reply: the whole reply, or its map of objects wrapped under the key. */
+  const listReply = (family: Families.Family): unknown => {
+    const op = operationsById[family.operations["list"]!]!
+    const whole = new URL(`../fixtures/examples/${op.response}.json`, import.meta.url)
+    if (existsSync(whole)) return example(op.response!)
+    const index = new URL(`../fixtures/examples/${family.listItem}Index.json`, import.meta.url)
+    return existsSync(index) ? { [family.plural]: example(`${family.listItem}Index`) } : undefined
+  }
+  const covered = Families.families.flatMap((family) => {
+    if (family.operations["list"] === undefined || family.parent !== undefined) return []
+    const reply = listReply(family)
+    return reply === undefined ? [] : [[family.key, family, reply] as const]
+  })
+
+  it("cover the families the examples hold", () => {
+    expect(covered.map(([key]) => key)).toEqual(expect.arrayContaining(["firewalls", "loadBalancers", "labels"]))
+  })
+
+  it.effect.each(covered)("%s", ([key, family, reply]) =>
+    Effect.gen(function*() {
+      const g = yield* Gridscale.Gridscale
+      const list = key.split(".").reduce<any>((node, k) => node[k], g).list as () => Effect.Effect<
+        ReadonlyArray<unknown>
+      >
+      const entries = (reply as Record<string, unknown>)[family.plural]
+      const count = Array.isArray(entries) ? entries.length : Object.keys(entries as object).length
+      expect(yield* list()).toHaveLength(count)
+    }).pipe(Effect.provide(replaying({ [family.path]: reply }))))
 })
