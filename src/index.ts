@@ -68,14 +68,14 @@ export * as Gridscale from "./Gridscale.js"
 export * as Server from "./Server.js"
 
 /**
- * Storages: schemas and operations, clones.
+ * Storages: schemas and operations, clones, imports, snapshot and backup schedules, backups.
  *
  * @since 0.1.0
  */
 export * as Storage from "./Storage.js"
 
 /**
- * Storage snapshots: schemas and operations, rollback.
+ * Storage snapshots: schemas and operations, rollback and export.
  *
  * @since 0.1.0
  */
@@ -122,3 +122,11 @@ export * as Location from "./Location.js"
  * @since 0.1.0
  */
 export * as IsoImage from "./IsoImage.js"
+
+/**
+ * Every model and input of the API as a schema with a named type (`Generated.Firewall`,
+ * `Generated.PaasServiceCreate`), generated from the spec; the family modules re-export theirs.
+ *
+ * @since 0.2.0
+ */
+export * as Generated from "./generated/schemas.js"
