@@ -94,6 +94,10 @@ const columnsOf = (f: Family) => {
     const [field, title] of [
       ["name", "NAME"],
       ["status", "STATUS"],
+      ["object_type", "TYPE"],
+      ["change", "CHANGE"],
+      ["initiator", "USER"],
+      ["timestamp", "TIME"],
       ["location_name", "LOCATION"],
       ["create_time", "CREATED"]
     ] as const

@@ -54,9 +54,12 @@ const isEmpty = (value: unknown) =>
     ? value.length === 0
     : value !== null && typeof value === "object" && Object.keys(value).length === 0
 
+const rank = (key: string) => (key === "object_uuid" ? 0 : key === "name" ? 1 : 2)
+
 /** `key  value` lines, aligned; nested objects and lists indented under their key. */
 const fieldLines = (item: Record<string, unknown>, indent: string): Array<string> => {
-  const entries = Object.entries(item).filter(([, v]) => v !== undefined)
+  // The id and the name first, where a person looks; the rest in the order the API sent them.
+  const entries = Object.entries(item).filter(([, v]) => v !== undefined).sort(([a], [b]) => rank(a) - rank(b))
   const width = Math.max(0, ...entries.filter(([, v]) => isPlain(v) || isEmpty(v)).map(([k]) => k.length))
   return entries.flatMap(([key, value]) => {
     if (isPlain(value)) return [`${indent}${key.padEnd(width)}  ${scalar(value)}`]

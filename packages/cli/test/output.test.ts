@@ -25,6 +25,12 @@ describe("output", () => {
     ].join("\n"))
   })
 
+  it("renderFields: the id and the name first, the rest as they came", () => {
+    expect(renderFields({ status: "active", name: "n", cores: 2, object_uuid: "i-1" })).toBe(
+      ["object_uuid  i-1", "name         n", "status       active", "cores        2"].join("\n")
+    )
+  })
+
   it("renderTable: with and without the heading line", () => {
     const columns = [field("object_uuid", "ID"), field("name")]
     const items = [{ object_uuid: "a-1", name: "long-name" }, { object_uuid: "b-22", name: "x" }]

@@ -3195,6 +3195,18 @@ export const families: ReadonlyArray<GeneratedFamily> = [
       [
         "object_uuid",
         "ID"
+      ],
+      [
+        "object_type",
+        "TYPE"
+      ],
+      [
+        "change",
+        "CHANGE"
+      ],
+      [
+        "timestamp",
+        "TIME"
       ]
     ],
     "verbs": [
