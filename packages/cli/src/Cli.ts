@@ -59,6 +59,27 @@ const familyHelp = (entry: Entry, verbs: ReadonlyArray<Verb>) =>
     `Run 'gridscale ${entry.cli} <verb> --help' for a verb's arguments and flags.`
   ].join("\n")
 
+/** Edits from one word to another (insertions, deletions, substitutions). */
+const distance = (a: string, b: string): number => {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i]
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    row = next
+  }
+  return row[b.length]!
+}
+
+/** ` (did you mean 'ssh-keys'?)` when a name is close to one of `names`: a typo, a missing `s`. */
+const suggestion = (given: string, names: ReadonlyArray<readonly [name: string, canonical: string]>) => {
+  const best = names
+    .map(([name, canonical]) => ({ canonical, d: distance(given, name) }))
+    .sort((a, b) => a.d - b.d)[0]
+  return best !== undefined && best.d <= 2 ? ` (did you mean '${best.canonical}'?)` : ""
+}
+
 /** A usage error: the problem, then the help, both on standard error. Exit status 2. */
 const usageError = (problem: string, help: string) =>
   Console.error(`${problem}\n\n${help}`).pipe(Effect.as(exitCodes.Usage as number))
@@ -91,14 +112,17 @@ const dispatch = (args: ReadonlyArray<string>): Effect.Effect<number, unknown, E
     if (first === "--completions") return yield* Effect.flatMap(runner, (r) => r.completions(args, version))
     if (first.startsWith("-")) return yield* usageError(`gridscale: unknown flag '${first}'`, rootHelp())
     const entry = find(first)
-    if (entry === undefined) return yield* usageError(`gridscale: unknown command '${first}'`, rootHelp())
+    if (entry === undefined) {
+      const names = entries.flatMap((e) => [e.cli, ...e.aliases].map((name) => [name, e.cli] as const))
+      return yield* usageError(`gridscale: unknown command '${first}'${suggestion(first, names)}`, rootHelp())
+    }
     const verbs = yield* loadVerbs(entry)
     if (second === undefined || isHelp(second)) return yield* Console.log(familyHelp(entry, verbs)).pipe(Effect.as(0))
     const chosen = verbs.find((v) => v.name === second)
     if (chosen === undefined) {
       const problem = second.startsWith("-")
         ? `gridscale ${entry.cli}: a verb comes first, got '${second}'`
-        : `gridscale ${entry.cli}: unknown verb '${second}'`
+        : `gridscale ${entry.cli}: unknown verb '${second}'${suggestion(second, verbs.map((v) => [v.name, v.name]))}`
       return yield* usageError(problem, familyHelp(entry, verbs))
     }
     return yield* Effect.flatMap(runner, (r) => r.runVerb(entry.cli, chosen, args.slice(2), version))

@@ -214,6 +214,11 @@ describe("gridscale", () => {
       expect(unknownCommand.stderr).toMatch(/^gridscale: unknown command 'frobnicate'\n/)
       expect(unknownCommand.stderr).toMatch(/^ {2}servers +/m)
 
+      const typo = yield* gridscale(["sshkey", "list"])
+      expect(typo.code).toBe(exitCodes.Usage)
+      expect(typo.stderr).toMatch(/^gridscale: unknown command 'sshkey' \(did you mean 'ssh-keys'\?\)\n/)
+      expect((yield* gridscale(["servers", "lsit"])).stderr).toMatch(/unknown verb 'lsit' \(did you mean 'list'\?\)/)
+
       const notAnInteger = yield* gridscale(["servers", "create", "--name", "x", "--cores", "two"])
       expect(notAnInteger.code).toBe(exitCodes.Usage)
       expect(notAnInteger.stderr).toContain("'two' is not an integer")
