@@ -316,7 +316,16 @@ export const decode = <A, I>(
       return fail(`a body that does not match its schema at ${field}: ${problem}`, field)
     }),
     // Schema's decoder recurses with a recursive schema: a deep enough body overflows the stack.
-    Effect.catchAllDefect(() => Effect.fail(fail("a body nested too deeply to decode")))
+    // Whatever a reply makes a schema throw is that reply's fault, and a typed error.
+    Effect.catchAllDefect((defect) =>
+      Effect.fail(
+        fail(
+          defect instanceof RangeError
+            ? "a body nested too deeply to decode"
+            : `a body its schema failed on: ${clip(safeString(defect), 200)}`
+        )
+      )
+    )
   )
 }
 
