@@ -179,6 +179,60 @@ export class Gridscale extends Context.Tag("effect-gridscale/Gridscale")<Gridsca
 export type JobOptions = Resource.JobOptions
 
 /**
+ * What a read without input can fail with (`list()`): the API's errors, `TransportError`,
+ * `ResponseDecodeError`. No `InvalidInput` (it sends nothing of the caller's), no job errors.
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export type ReadError = Resource.ReadError
+
+/**
+ * What a read by id can fail with (`get(id)`, `events(id)`): a `ReadError`, or `InvalidInput`
+ * for an id that is not a safe path segment.
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export type LookupError = Resource.LookupError
+
+/**
+ * What a write can fail with: any `GridscaleError`, its job's `JobFailed` and `JobTimeout`
+ * included.
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export type WriteError = Resource.WriteError
+
+/**
+ * The shapes families' operations share, to type a family: `Crud<Model, Create, Update>` (list,
+ * get, create, update, delete), `HasEvents`, `ListsByLocation`, the `Child*` forms for a family
+ * under another, and `Links` for what is linked to a server.
+ *
+ * @since 0.2.0
+ * @category Models
+ */
+export type {
+  ChildCreates,
+  ChildCrud,
+  ChildDeletes,
+  ChildGets,
+  ChildLists,
+  ChildUpdates,
+  Creates,
+  Crud,
+  Deletes,
+  Gets,
+  HasEvents,
+  Links,
+  Lists,
+  ListsByLocation,
+  Standard,
+  Updates
+} from "./internal/resource.js"
+
+/**
  * One entry of an object's event log, as `events(id)` returns them.
  *
  * @since 0.1.0
