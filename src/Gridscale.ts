@@ -18,7 +18,6 @@ import * as GridscalePolling from "./GridscalePolling.js"
 import type * as GridscaleResponse from "./GridscaleResponse.js"
 import * as Families from "./internal/families.js"
 import * as Resource from "./internal/resource.js"
-import * as S from "./internal/schema.js"
 import * as Ip from "./Ip.js"
 import * as IsoImage from "./IsoImage.js"
 import * as Location from "./Location.js"
@@ -233,26 +232,13 @@ export type {
 } from "./internal/resource.js"
 
 /**
- * One entry of an object's event log, as `events(id)` returns them.
+ * One entry of an event log, as `events(id)` and `events.list()` return them, and the 202 reply to
+ * a create, `{ request_uuid, object_uuid }`. Generated from the spec.
  *
  * @since 0.1.0
  * @category Schemas
  */
-export const Event = S.Event
-
-/**
- * @since 0.1.0
- * @category Models
- */
-export type Event = typeof S.Event.Type
-
-/**
- * The 202 reply to a create: `{ request_uuid, object_uuid }`.
- *
- * @since 0.1.0
- * @category Schemas
- */
-export const CreateResponse = S.CreateResponse
+export { CreateResponse, Event } from "./generated/schemas.js"
 
 /**
  * Builds the driver on the connection, the poller and the configuration in context.

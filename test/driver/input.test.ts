@@ -51,7 +51,19 @@ describe("ids that go into a path", () => {
           g.sshKeys.get(id),
           g.templates.update(id, {}),
           g.locations.get(id),
-          g.isoImages.delete(id)
+          g.isoImages.delete(id),
+          g.storages.snapshots.export("storage-1", id, {}),
+          g.storages.backups.rollback(id, "backup-1"),
+          g.storages.snapshotSchedules.get("storage-1", id),
+          g.firewalls.update(id, {}),
+          g.loadBalancers.events(id),
+          g.paas.services.renewCredentials(id),
+          g.paas.securityZones.delete(id),
+          g.objectStorage.accessKeys.get(id),
+          g.marketplace.applications.get(id),
+          g.servers.power.get(id),
+          g.servers.metrics(id),
+          g.requests.get(id)
         ]
         for (const operation of operations) yield* refused(operation)
       }).pipe(Effect.provide(simulated()))
