@@ -1,27 +1,56 @@
-// TypeDoc plugin. 1. The comment that opens each module file (written for Effect's docgen, with
-// `@since` and no `@module` tag) becomes the module's description in the API reference. TypeDoc
-// itself takes a file's first comment as the module's only when it carries `@module`.
+// TypeDoc plugin for the API reference.
+//
+// 1. Modules. A module's page is named as the package's root exports it (`export * as Generated
+// from "./generated/schemas.js"` gives "Generated", not "generated/schemas"). Its description is the
+// comment that opens its file (written for Effect's docgen, with `@since` and no `@module` tag:
+// TypeDoc itself takes a file's first comment as the module's only with `@module`); a file whose
+// opening comment has no `@since` (a generated one, addressed to maintainers) gets the comment of
+// its export in src/index.ts instead.
 import * as Fs from "node:fs"
+import * as Path from "node:path"
 import { Comment, CommentTag, Converter, MarkdownEvent, ReflectionKind } from "typedoc"
 
-/** The first doc comment of a file, if the file opens with one: its text and its `@since`. */
-const openingComment = (file) => {
-  const match = /^\s*\/\*\*([\s\S]*?)\*\//.exec(Fs.readFileSync(file, "utf8"))
-  if (!match) return undefined
-  const lines = match[1].split("\n").map((line) => line.replace(/^\s*\* ?/, "").trimEnd())
+/** A doc comment's body: its text and its `@since`. */
+const parseComment = (body) => {
+  const lines = body.split("\n").map((line) => line.replace(/^\s*\* ?/, "").trimEnd())
   const since = lines.find((line) => line.startsWith("@since"))?.slice("@since".length).trim()
   const text = lines.filter((line) => !line.startsWith("@")).join("\n").trim()
   return text ? { text, since } : undefined
 }
 
+/** The first doc comment of a file, if the file opens with one. */
+const openingComment = (file) => {
+  const match = /^\s*\/\*\*([\s\S]*?)\*\//.exec(Fs.readFileSync(file, "utf8"))
+  return match ? parseComment(match[1]) : undefined
+}
+
+/** The modules src/index.ts exports, by absolute file path: the name and the export's comment. */
+const exportsOfIndex = (srcDir) => {
+  const found = new Map()
+  const index = Path.join(srcDir, "index.ts")
+  if (!Fs.existsSync(index)) return found
+  const pattern = /(?:\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*)?export \* as (\w+) from "\.\/([\w/.-]+)\.js"/g
+  for (const [, body, name, file] of Fs.readFileSync(index, "utf8").matchAll(pattern)) {
+    found.set(Path.join(srcDir, `${file}.ts`), { name, comment: body ? parseComment(body) : undefined })
+  }
+  return found
+}
+
 /** @param {import("typedoc").Application} app */
 export const load = (app) => {
   loadHeadings(app)
+  let exported
   app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
-    if (!reflection.kindOf(ReflectionKind.Module) || reflection.comment) return
+    if (!reflection.kindOf(ReflectionKind.Module)) return
     const symbol = context.getSymbolFromReflection(reflection)
     const file = symbol?.declarations?.find((d) => d.getSourceFile)?.getSourceFile().fileName
-    const found = file ? openingComment(file) : undefined
+    if (!file) return
+    exported ??= exportsOfIndex(Path.resolve("src"))
+    const entry = exported.get(Path.resolve(file))
+    if (entry) reflection.name = entry.name
+    if (reflection.comment) return
+    const opening = openingComment(file)
+    const found = opening?.since ? opening : entry?.comment ?? opening
     if (!found) return
     const comment = new Comment([{ kind: "text", text: found.text }])
     if (found.since) comment.blockTags.push(new CommentTag("@since", [{ kind: "text", text: found.since }]))

@@ -47,7 +47,9 @@ describe("typedoc.json", () => {
 
   it("has a page for every module the package exports", () => {
     const index = Fs.readFileSync(Path.join(root, "src/index.ts"), "utf8")
-    const exported = [...index.matchAll(/export \* as \w+ from "\.\/(\w+)\.js"/g)].map((match) => `src/${match[1]}.ts`)
+    const exported = [...index.matchAll(/export \* as \w+ from "\.\/([\w/]+)\.js"/g)].map((match) =>
+      `src/${match[1]}.ts`
+    )
     expect(exported).toContain("src/GridscaleTest.ts")
     expect(exported.filter((file) => !config.entryPoints.includes(file))).toEqual([])
   })
