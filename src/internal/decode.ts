@@ -255,6 +255,7 @@ const transformation = (ast: AST.Transformation, options: AST.ParseOptions): Nod
   const from = compile(ast.from, options)
   const kind = ast.transformation
   if (kind === dateTimeUtc.transformation && ast.to === dateTimeUtc.to) {
+    if (from.byKind && from.kinds === STRING) return node((u) => typeof u === "string" ? utcOf(u) : FAIL, STRING)
     return node((u, log) => {
       const s = from(u, log)
       return typeof s === "string" ? utcOf(s) : FAIL
@@ -324,9 +325,19 @@ const tuple = (ast: AST.TupleType, options: AST.ParseOptions): Node => {
         return u
       }, ARRAY)
     }
+    const itemKinds = item.kinds
     return node((u, log) => {
       if (!Array.isArray(u)) return FAIL
-      for (let i = 0; i < u.length; i++) if (!at(u, i, item, log)) return FAIL
+      for (let i = 0; i < u.length; i++) {
+        const value = u[i]
+        if (!(itemKinds & kindOf(value))) return FAIL
+        const result = item(value, log)
+        if (result === FAIL) return FAIL
+        if (result !== value) {
+          log.push(u, i, value)
+          u[i] = result
+        }
+      }
       return u
     }, ARRAY)
   }
@@ -402,15 +413,18 @@ const typeLiteral = (ast: AST.TypeLiteral, options: AST.ParseOptions): Node => {
     // A JSON object's prototype is `Object.prototype`: a name it does not define is present when
     // its value is not `undefined`; only for the others is `hasOwnProperty` needed.
     const inherited = names.map((name) => name in Object.prototype)
+    // Plain arrays read in the loop, rather than properties of each field's function.
+    const kinds = fields.map((f) => f.kinds)
+    const checkOnly = fields.map((f) => f.byKind === true)
     return node((u, log) => {
       if (!isRecord(u)) return FAIL
       for (let i = 0; i < n; i++) {
         const name = names[i]!
         const value = u[name]
         if (inherited[i] || value === undefined ? hasOwn.call(u, name) : true) {
+          if (!(kinds[i]! & kindOf(value))) return FAIL
+          if (checkOnly[i]) continue
           const decode = fields[i]!
-          if (!(decode.kinds & kindOf(value))) return FAIL
-          if (decode.byKind) continue
           const result = decode(value, log)
           if (result === FAIL) return FAIL
           if (result !== value) {
