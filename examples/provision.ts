@@ -54,23 +54,22 @@ const step = <A, E, R>(title: string, effect: Effect.Effect<A, E, R>, describe: 
     Effect.map(([, a]) => a)
   )
 
-let lastStatus = ""
+const plural = (n: number | null | undefined, word: string) => `${n ?? "?"} ${word}${n === 1 ? "" : "s"}`
 
-/** Polling's progress callback: a rewritten line on a terminal, a line per change otherwise. */
-const progress: GridscalePolling.AwaitOptions = {
+/**
+ * Polling's progress callback for the jobs of one step: on a terminal a line rewritten at every
+ * poll; into a pipe or file one line per job, when it ends.
+ */
+const progress = (what: string): GridscalePolling.AwaitOptions => ({
   onProgress: ({ elapsedMillis, polls, requestId, status }) =>
     Effect.sync(() => {
-      const line = `     job ${requestId.slice(0, 8)} ${status}, ${polls} poll${polls === 1 ? "" : "s"}, ${
+      const line = `     job ${requestId.slice(0, 8)} (${what}) ${status}, ${plural(polls, "poll")}, ${
         (elapsedMillis / 1000).toFixed(1)
       } s`
-      if (tty) {
-        process.stdout.write(`\r\x1b[K${line}`)
-      } else if (`${requestId}:${status}` !== lastStatus) {
-        console.log(line)
-      }
-      lastStatus = `${requestId}:${status}`
+      if (tty) process.stdout.write(`\r\x1b[K${line}`)
+      else if (status !== "pending") console.log(line)
     })
-}
+})
 
 // ---------------------------------------------------------------------------------------------
 // The walk-through
@@ -85,7 +84,7 @@ const confirm = (question: string) =>
 const describeServer = (server: Server.Server) => {
   const storage = server.relations?.storages?.[0]
   const ips = server.relations?.public_ips?.map((ip) => ip.ip).join(", ")
-  return `${server.name} (${server.object_uuid}): ${server.cores} cores, ${server.memory} GB, ` +
+  return `${server.name} (${server.object_uuid}): ${plural(server.cores, "core")}, ${server.memory} GB, ` +
     `${storage?.capacity ?? "?"} GB storage, IP ${ips || "none"}, power ${server.power ? "on" : "off"}`
 }
 
@@ -95,9 +94,11 @@ const tearDown = (server: Server.Server) =>
     Effect.gen(function*() {
       const storages = server.relations?.storages?.map((s) => s.object_uuid) ?? []
       const ips = server.relations?.public_ips?.map((ip) => ip.object_uuid) ?? []
-      yield* step("delete server", g.servers.delete(server.object_uuid, progress))
-      for (const id of storages) yield* step(`delete storage ${id}`, g.storages.delete(id, progress))
-      for (const id of ips) yield* step(`delete IP ${id}`, g.ips.delete(id, progress))
+      yield* step("delete server", g.servers.delete(server.object_uuid, progress("delete server")))
+      for (const id of storages) {
+        yield* step(`delete storage ${id}`, g.storages.delete(id, progress("delete storage")))
+      }
+      for (const id of ips) yield* step(`delete IP ${id}`, g.ips.delete(id, progress("delete IP")))
     })
   )
 
@@ -138,7 +139,7 @@ const program = Effect.gen(function*() {
         // The template's storage needs a way in: an SSH key (GRIDSCALE_SSH_KEY, a key's id) or a
         // password. The walk-through never logs in, so a random one nobody sees is enough.
         ...(sshKey ? { sshKeys: [sshKey] } : { password: Crypto.randomBytes(24).toString("base64url") })
-      }, progress),
+      }, progress("provision")),
       describeServer
     ),
     (server) =>
@@ -146,17 +147,20 @@ const program = Effect.gen(function*() {
         yield* step("show server", g.servers.get(server.object_uuid), describeServer)
         yield* step(
           "stop server",
-          g.servers.stop(server.object_uuid, progress),
+          g.servers.stop(server.object_uuid, progress("stop server")),
           (s) => `power ${s.power ? "on" : "off"}`
         )
         const storageId = server.relations?.storages?.[0]?.object_uuid
         if (storageId === undefined) return
         const snapshot = yield* step(
           "snapshot storage",
-          g.storages.snapshots.create(storageId, { name: `${name}-snapshot` }, progress),
+          g.storages.snapshots.create(storageId, { name: `${name}-snapshot` }, progress("snapshot")),
           (s) => `${s.name} (${s.object_uuid})`
         )
-        yield* step("delete snapshot", g.storages.snapshots.delete(storageId, snapshot.object_uuid, progress))
+        yield* step(
+          "delete snapshot",
+          g.storages.snapshots.delete(storageId, snapshot.object_uuid, progress("delete snapshot"))
+        )
       }),
     // Whatever happened after provisioning, what it made is removed again.
     (server) => tearDown(server).pipe(Effect.catchAllCause((cause) => Effect.logError("tear-down failed", cause)))
