@@ -702,22 +702,38 @@ const utcOf = (s: string): unknown => {
 
 // -------------------------------------------------------------------------------------------------
 
+const noOptions: AST.ParseOptions = {}
+
+/** Decoders handed out, per schema and per options object, so a caller with fixed options finds its own at once. */
+const decoders = new WeakMap<AST.AST, WeakMap<AST.ParseOptions, Decoder>>()
+
 /**
  * The compiled decoder of `schema` under `options` (Schema's parse options, as given to
  * `Schema.decodeUnknown`), built on first use and kept with the schema.
  */
-export const decoder = <A, I, R>(schema: Schema.Schema<A, I, R>, options: AST.ParseOptions = {}): Decoder => {
-  const root = compile(schema.ast, canonical(options))
-  return (input) => {
-    const log: Log = []
-    try {
-      const result = root(input, log)
-      if (result !== FAIL) return result
-    } catch {
-      // A filter or transformation that throws, or a recursive schema deeper than the stack:
-      // Schema's decoder says what is wrong.
-    }
-    undo(log, 0)
-    return mismatch
+export const decoder = <A, I, R>(schema: Schema.Schema<A, I, R>, options: AST.ParseOptions = noOptions): Decoder => {
+  let byOptions = decoders.get(schema.ast)
+  if (byOptions === undefined) {
+    byOptions = new WeakMap()
+    decoders.set(schema.ast, byOptions)
   }
+  let found = byOptions.get(options)
+  if (found === undefined) {
+    found = make(compile(schema.ast, canonical(options)))
+    byOptions.set(options, found)
+  }
+  return found
+}
+
+const make = (root: Node): Decoder => (input) => {
+  const log: Log = []
+  try {
+    const result = root(input, log)
+    if (result !== FAIL) return result
+  } catch {
+    // A filter or transformation that throws, or a recursive schema deeper than the stack:
+    // Schema's decoder says what is wrong.
+  }
+  undo(log, 0)
+  return mismatch
 }
