@@ -9,7 +9,7 @@
 import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
-import { type Operation, operations } from "../generated/operations.js"
+import { type Operation, operationsById } from "../generated/operations.js"
 import * as Generated from "../generated/schemas.js"
 import type * as GridscaleConfig from "../GridscaleConfig.js"
 import type { GridscaleConnection } from "../GridscaleConnection.js"
@@ -169,11 +169,9 @@ export const fieldOf = (param: string) => {
 // ---------------------------------------------------------------------------------------------
 // The builder
 
-const byId: ReadonlyMap<string, Operation> = new Map(operations.map((op) => [op.operationId, op]))
-
 /** The generated description of an operation; a missing one is a bug in the overlay. */
 export const operation = (operationId: string): Operation => {
-  const op = byId.get(operationId)
+  const op = operationsById[operationId]
   if (op === undefined) throw new Error(`no operation ${operationId} in the generated table`)
   return op
 }
@@ -210,7 +208,7 @@ const encodeLabel = (label: unknown): Effect.Effect<string, InvalidInput> => {
  * parameter is an id held to `checkId`, except a label, which is free text.
  */
 export const fillPath = (op: Operation, ids: ReadonlyArray<unknown>): Effect.Effect<string, InvalidInput> =>
-  Effect.gen(function*() {
+  op.pathParams.length === 0 ? Effect.succeed(op.path) : Effect.gen(function*() {
     let path = op.path
     for (let i = 0; i < op.pathParams.length; i++) {
       const param = op.pathParams[i]!
