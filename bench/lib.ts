@@ -172,6 +172,8 @@ export interface SimulatorProcess {
   readonly counters: () => Promise<
     { readonly requests: number; readonly rateLimited: number; readonly byStatus: Record<string, number> }
   >
+  /** The CPU time the simulator's process has used so far, in ms. */
+  readonly cpuMs: () => Promise<number>
   readonly close: () => Promise<void>
 }
 
@@ -205,6 +207,7 @@ export const startSimulator = (
           failNext: () => call({ type: "failNext" }),
           jobs: (ids) => call({ type: "jobs", ids }),
           counters: () => call({ type: "counters" }),
+          cpuMs: () => call({ type: "cpu" }),
           close: () =>
             new Promise<void>((res) => {
               if (child.exitCode !== null) return res()

@@ -12,13 +12,13 @@ export interface ServerSource {
   readonly server: Record<string, unknown>
 }
 
-/** Every `list_nodes.json` under `dir` (the project's copies of the recordings), depth first. */
-const copies = (dir: string): Array<string> => {
+/** Every file named `name` under `dir` (the project's copies of the recordings), depth first. */
+const copies = (dir: string, name: string): Array<string> => {
   if (!existsSync(dir)) return []
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
-      ? copies(join(dir, entry.name))
-      : entry.name === "list_nodes.json"
+      ? copies(join(dir, entry.name), name)
+      : entry.name === name
       ? [join(dir, entry.name)]
       : []
   )
@@ -29,16 +29,16 @@ const copies = (dir: string): Array<string> => {
  * beside the project (`../shared/reference/libcloud-fixtures`), else the project's copy of it
  * under `test/fixtures`.
  */
-const recorded = (root: string): ServerSource | undefined => {
+const recorded = (root: string, file = "list_nodes.json", key = "servers"): ServerSource | undefined => {
   const candidates = [
-    join(root, "../shared/reference/libcloud-fixtures/list_nodes.json"),
-    ...copies(join(root, "test/fixtures"))
+    join(root, `../shared/reference/libcloud-fixtures/${file}`),
+    ...copies(join(root, "test/fixtures"), file)
   ]
   for (const path of candidates) {
     if (!existsSync(path)) continue
     try {
-      const body = JSON.parse(readFileSync(path, "utf8")) as { servers?: Record<string, Record<string, unknown>> }
-      const first = Object.values(body.servers ?? {})[0]
+      const body = JSON.parse(readFileSync(path, "utf8")) as Record<string, Record<string, Record<string, unknown>>>
+      const first = Object.values(body[key] ?? {})[0]
       if (first !== undefined) return { source: `recorded (${relative(root, path)})`, server: first }
     } catch {
       // Not a readable recording: try the next place.
@@ -161,3 +161,43 @@ export const listBody = (server: Record<string, unknown>, count: number): string
   }
   return JSON.stringify({ servers })
 }
+
+/** A storage object of the recorded one's shape (`list_volumes.json`): linked to one server. */
+export const builtStorage = (): Record<string, unknown> => ({
+  snapshots: [],
+  capacity: 40,
+  relations: {
+    snapshot_schedules: [],
+    servers: [{
+      create_time: "2024-03-11T09:14:05Z",
+      bootdevice: true,
+      lun: 0,
+      bus: 0,
+      object_name: "web-01.example",
+      target: 0,
+      object_uuid: uuid(1),
+      controller: 0
+    }]
+  },
+  storage_type: "storage",
+  last_used_template: uuid(3),
+  object_uuid: uuid(4),
+  license_product_no: null,
+  location_country: "de",
+  current_price: 2.48113,
+  create_time: "2024-03-11T09:14:05Z",
+  change_time: "2024-03-11T09:14:05Z",
+  location_uuid: uuid(8),
+  labels: [],
+  name: "system disk",
+  usage_in_minutes: 31457,
+  location_name: "de/fra",
+  location_iata: "fra",
+  status: "active",
+  parent_uuid: null
+})
+
+/** The recorded storage object when there is one, else the built one (as `serverSource`). */
+export const storageSource = (root: string): ServerSource =>
+  (process.env.BENCH_PAYLOAD === "built" ? undefined : recorded(root, "list_volumes.json", "storages")) ??
+    { source: "built (no recording found; an object of the recorded one's shape)", server: builtStorage() }

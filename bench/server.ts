@@ -6,7 +6,8 @@
  * - `{ type: "failNext" }`: the next write's job ends as `failed`;
  * - `{ type: "jobs", ids }`: when each of these jobs ends, and when it was polled;
  * - `{ type: "counters" }`: the simulator's counters (429s, requests);
- * - `{ type: "rss" }`: this process's resident set size.
+ * - `{ type: "rss" }`: this process's resident set size;
+ * - `{ type: "cpu" }`: the CPU time this process has used, in ms.
  *
  * Its first message is `{ type: "ready", url }`. The API traffic itself goes over loopback HTTP.
  */
@@ -70,6 +71,7 @@ type Message =
   | { readonly id: number; readonly type: "jobs"; readonly ids: ReadonlyArray<string> }
   | { readonly id: number; readonly type: "counters" }
   | { readonly id: number; readonly type: "rss" }
+  | { readonly id: number; readonly type: "cpu" }
 
 const answer = (message: Message): unknown => {
   switch (message.type) {
@@ -87,6 +89,10 @@ const answer = (message: Message): unknown => {
     }
     case "rss":
       return process.memoryUsage().rss
+    case "cpu": {
+      const usage = process.cpuUsage()
+      return (usage.user + usage.system) / 1000
+    }
   }
 }
 
