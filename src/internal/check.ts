@@ -33,9 +33,6 @@ export const Capacity = Schema.Number.pipe(
   )
 )
 
-/** Labels attached to an object. */
-export const Labels = Schema.Array(Schema.String)
-
 const firstIssue = (field: string, error: ParseResult.ParseError): InvalidInput => {
   const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
   const name = issue && issue.path.length > 0 ? `${field}.${issue.path.join(".")}` : field
