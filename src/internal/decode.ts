@@ -49,6 +49,8 @@ interface Node {
   readonly byKind?: boolean
   /** For a union without literal-keyed members: its members, tried in order. */
   readonly alternatives?: ReadonlyArray<Node>
+  /** For a union with at most one member per kind of value: that member, by kind. */
+  readonly only?: ReadonlyArray<Node | undefined> | undefined
 }
 
 // The kinds of JSON value, as bits.
@@ -416,15 +418,20 @@ const typeLiteral = (ast: AST.TypeLiteral, options: AST.ParseOptions): Node => {
     // Plain arrays read in the loop, rather than properties of each field's function.
     const kinds = fields.map((f) => f.kinds)
     const checkOnly = fields.map((f) => f.byKind === true)
+    const only = fields.map((f) => f.only)
     return node((u, log) => {
       if (!isRecord(u)) return FAIL
       for (let i = 0; i < n; i++) {
         const name = names[i]!
         const value = u[name]
         if (inherited[i] || value === undefined ? hasOwn.call(u, name) : true) {
-          if (!(kinds[i]! & kindOf(value))) return FAIL
+          const kind = kindOf(value)
+          if (!(kinds[i]! & kind)) return FAIL
           if (checkOnly[i]) continue
-          const decode = fields[i]!
+          // `optional(NullOr(x))`: the member for this kind of value, without the union between.
+          const byKind = only[i]
+          const decode = byKind === undefined ? fields[i]! : byKind[kind]!
+          if (decode.byKind) continue
           const result = decode(value, log)
           if (result === FAIL) return FAIL
           if (result !== value) {
@@ -591,7 +598,9 @@ const union = (ast: AST.Union, options: AST.ParseOptions): Node => {
       const candidate = candidates[last]!
       return candidate.byKind ? u : candidate(u, log)
     }
-    return Object.assign(decode, { kinds, test: undefined, byKind: false, alternatives: flat })
+    // With one candidate per kind of value, a caller can pick it itself and skip this node.
+    const only = byKind.every((candidates) => candidates.length <= 1) ? byKind.map((c) => c[0]) : undefined
+    return Object.assign(decode, { kinds, test: undefined, byKind: false, alternatives: flat, only })
   }
   // In the order `ParseResult` visits them: the keys of an object (index-like keys first).
   const keys = Reflect.ownKeys(Object.fromEntries(Array.from(buckets.keys(), (key) => [key, null])))
