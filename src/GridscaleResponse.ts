@@ -129,10 +129,14 @@ const advice: Record<string, string> = {
 }
 
 const messageOf = (tag: string, reply: Reply, body: ErrorBody, requestId: string | undefined) => {
-  const what = `${reply.method} ${reply.path} answered ${reply.status}${
-    statusText[reply.status] ? ` ${statusText[reply.status]}` : ""
-  }`
-  const detail = [body.title, body.description].filter((s) => s !== undefined).join(": ")
+  const reason = statusText[reply.status]
+  const what = `${reply.method} ${reply.path} answered ${reply.status}${reason ? ` ${reason}` : ""}`
+  // The API's titles often repeat the status's reason phrase: say it once.
+  const same = (s: string | undefined) =>
+    s !== undefined && reason !== undefined && s.toLowerCase() === reason.toLowerCase()
+  const detail = [body.title, body.description]
+    .filter((s, i, all) => s !== undefined && !same(s) && (i === 0 || s !== all[0]))
+    .join(": ")
   const hint = advice[tag]
   return [what, detail || hint, requestId ? `(request id ${requestId})` : undefined]
     .filter((s) => s !== undefined && s.length > 0)
@@ -178,7 +182,10 @@ export const rateLimitReset = (headers: Readonly<Record<string, string>>): DateT
 }
 
 /**
- * Maps an unsuccessful reply to its typed error (DESIGN.md's table).
+ * Maps an unsuccessful reply to its typed error: 401 `InvalidCredentials`, 403 `AccessDenied`,
+ * 404 `ResourceNotFound`, 400/405/415/422 `InvalidRequest`, 402/416 `QuotaExceeded`, 409
+ * `Conflict`, 424 `ResourceLocked`, 429 `RateLimitExceeded`, 5xx `ServerError`, any other
+ * `UnexpectedStatus`.
  *
  * @since 0.1.0
  * @category Parsing

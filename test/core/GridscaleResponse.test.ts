@@ -82,6 +82,19 @@ describe("GridscaleResponse", () => {
     expect(GridscaleResponse.parseError(reply(400, "{not json")).description).toBe("{not json")
   })
 
+  it("says the reason phrase once when the body's title repeats it", () => {
+    const error = GridscaleResponse.parseError(
+      reply(404, JSON.stringify({ title: "Not Found", description: "Not Found" }))
+    )
+    expect(error.message).toBe(
+      "POST /objects/servers answered 404 Not Found the object does not exist or is not visible to this token " +
+        "(request id req-1)"
+    )
+    const detailed = GridscaleResponse.parseError(reply(409, JSON.stringify({ title: "Conflict", description: "busy" })))
+    expect(detailed.message).not.toMatch(/Conflict Conflict/)
+    expect(detailed.message).toContain("busy")
+  })
+
   it("says whether a write may have happened after a 5xx", () => {
     const outcome = (status: number, method: string) => {
       const error = GridscaleResponse.parseError({ ...reply(status, ""), method })
