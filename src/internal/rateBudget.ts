@@ -211,9 +211,11 @@ export const make = (policy: Policy): Effect.Effect<RateBudget, never, Scope.Sco
           leave(line, waiter)
           return Effect.void
         }
-        // A reply that grows the budget wakes the head before its time is up.
+        // A reply that grows the budget wakes the head before its time is up. Both sides are
+        // interruptible on their own, so that the race can end its loser in an uninterruptible
+        // region too (a clean-up's requests): it would otherwise wait for the loser forever.
         return Effect.zipRight(
-          Effect.race(clock.sleep(Duration.millis(wait)), park(waiter)),
+          Effect.race(Effect.interruptible(clock.sleep(Duration.millis(wait))), Effect.interruptible(park(waiter))),
           serve(line, waiter, clock)
         )
       })

@@ -341,4 +341,15 @@ describe("rate budget: queues", () => {
       yield* Fiber.join(d)
       expect(got).toEqual(["b", "d"])
     }))
+
+  it.scoped("a spent budget is waited out in an uninterruptible region too (a clean-up's requests)", () =>
+    Effect.gen(function*() {
+      const budget = yield* RateBudget.make(policy())
+      const clock = yield* Effect.clock
+      budget.observe({ "ratelimit-limit": "210", "ratelimit-remaining": "0", "ratelimit-reset": "1000" }, 0)
+      const fiber = yield* Effect.fork(Effect.uninterruptible(budget.acquire("normal", clock)))
+      yield* TestClock.adjust(1_000)
+      yield* TestClock.adjust(0)
+      expect(fiber.unsafePoll()?._tag).toBe("Success")
+    }))
 })
