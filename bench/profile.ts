@@ -114,7 +114,7 @@ const main = async () => {
   const sorted = [...times].sort((a, b) => a - b)
   console.log(
     `${kind}, ${servers} servers (${ready.source}): median ${round(sorted[sorted.length >> 1], 2)} ms per call; ` +
-      `CPU in the side's process ${perCall(total)} ms per call (profile: ${file})`
+      `${perCall(total)} ms per call sampled busy (mean; idle left out) (profile: ${file})`
   )
   console.log("\n| where | ms per call | share |\n| --- | --- | --- |")
   for (const [name, us] of [...byCategory].sort((a, b) => b[1] - a[1])) {

@@ -232,7 +232,7 @@ const labels: Record<string, string> = {
 
 const sizes = quick
   ? [{ servers: 1, warmup: 200, rounds: 3, batch: 40 }, { servers: 200, warmup: 5, rounds: 2, batch: 3 }]
-  : [{ servers: 1, warmup: 1000, rounds: 15, batch: 100 }, { servers: 200, warmup: 30, rounds: 12, batch: 8 }]
+  : [{ servers: 1, warmup: 400, rounds: 12, batch: 80 }, { servers: 200, warmup: 20, rounds: 10, batch: 8 }]
 
 const targets: Record<string, number> = { "client-undici/1": 1.3, "client-undici/200": 1.5 }
 
@@ -352,7 +352,7 @@ const figureBudget = async (api: ApiServer, sideFile: string) => {
   try {
     // Warm-up, as the figure 1 sides had: the ratio is of the budget, not of the JIT. It runs on
     // the default configuration too, so a client held by its ceiling shows here first.
-    const warmup = quick ? 200 : 1000
+    const warmup = quick ? 200 : 400
     try {
       await client.run(warmup, 1, offLimit)
     } catch (error) {
@@ -528,7 +528,7 @@ const figureScale = async (sim: ApiServer) => {
 // --- 4. cold start ---------------------------------------------------------------------------------
 
 const figureColdStart = async (sim: SimulatorProcess) => {
-  const cli = await cliColdStart(sim.url, quick ? 2 : 7)
+  const cli = await cliColdStart(sim.url, quick ? 2 : 5)
   if (!/fra|de\//i.test(cli.output)) throw new Error(`gridscale locations list printed no location:\n${cli.output}`)
   report({
     figure: "4",
@@ -539,7 +539,7 @@ const figureColdStart = async (sim: SimulatorProcess) => {
     text: `${ms(cli.ms.median)} ms (p95 ${ms(cli.ms.p95)})`,
     target: "<= 500 ms"
   })
-  const imports = await importCost(quick ? 2 : 7)
+  const imports = await importCost(quick ? 2 : 4)
   report({
     figure: "4",
     name: "import dist/index.js on top of the effect and @effect/platform barrels (new process)",
