@@ -231,7 +231,7 @@ const labels: Record<string, string> = {
 }
 
 const sizes = quick
-  ? [{ servers: 1, warmup: 200, rounds: 3, batch: 40 }, { servers: 200, warmup: 5, rounds: 2, batch: 3 }]
+  ? [{ servers: 1, warmup: 100, rounds: 3, batch: 40 }, { servers: 200, warmup: 3, rounds: 2, batch: 3 }]
   : [{ servers: 1, warmup: 400, rounds: 12, batch: 80 }, { servers: 200, warmup: 20, rounds: 10, batch: 8 }]
 
 const targets: Record<string, number> = { "client-undici/1": 1.3, "client-undici/200": 1.5 }
@@ -528,7 +528,7 @@ const figureScale = async (sim: ApiServer) => {
 // --- 4. cold start ---------------------------------------------------------------------------------
 
 const figureColdStart = async (sim: SimulatorProcess) => {
-  const cli = await cliColdStart(sim.url, quick ? 2 : 5)
+  const cli = await cliColdStart(sim.url, quick ? 1 : 5)
   if (!/fra|de\//i.test(cli.output)) throw new Error(`gridscale locations list printed no location:\n${cli.output}`)
   report({
     figure: "4",
@@ -539,7 +539,7 @@ const figureColdStart = async (sim: SimulatorProcess) => {
     text: `${ms(cli.ms.median)} ms (p95 ${ms(cli.ms.p95)})`,
     target: "<= 500 ms"
   })
-  const imports = await importCost(quick ? 2 : 4)
+  const imports = await importCost(quick ? 1 : 4)
   report({
     figure: "4",
     name: "import dist/index.js on top of the effect and @effect/platform barrels (new process)",
