@@ -12,7 +12,10 @@ export const fastConfig: GridscaleConfig.Options = {
   userId: "5c3b8a0e-6f1d-4a22-9d43-1f8a0b7c2e11",
   token: "driver-test-token",
   polling: { initialDelay: "2 millis", youngFor: "10 millis", maxInterval: "10 millis", timeout: "10 seconds" },
-  retry: { baseDelay: "1 millis", maxDelay: "5 millis" }
+  retry: { baseDelay: "1 millis", maxDelay: "5 millis" },
+  // The in-memory simulator sends no rate-limit headers, so the client-side ceiling would rule for
+  // good; these tests poll every few milliseconds, far more than a real account's budget allows.
+  rate: { limit: 100_000 }
 }
 
 /** The whole client on a fresh in-memory simulator whose jobs take `jobMillis` (or `jobDuration`). */
