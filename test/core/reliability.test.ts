@@ -15,9 +15,9 @@ import * as LogLevel from "effect/LogLevel"
 import * as TestClock from "effect/TestClock"
 import * as GridscaleConfig from "../../src/GridscaleConfig.js"
 import * as GridscaleConnection from "../../src/GridscaleConnection.js"
+import type { GridscaleError } from "../../src/GridscaleError.js"
 import * as GridscalePolling from "../../src/GridscalePolling.js"
 import * as GridscaleResponse from "../../src/GridscaleResponse.js"
-import type { GridscaleError } from "../../src/GridscaleError.js"
 import * as FakeApi from "../support/FakeApi.js"
 
 type Fake = ReturnType<typeof FakeApi.make>
@@ -211,18 +211,22 @@ describe("ids taken from a reply", () => {
   }
 })
 
+/** An API whose reply to a create spends the rate budget for 30 s; its job is done at once. */
+const spendingCreate = () =>
+  FakeApi.make((req) =>
+    req.method === "POST"
+      ? {
+        status: 202,
+        headers: { ...rateHeaders(req.at, 0), "ratelimit-reset": String(req.at + 30_000) },
+        body: { request_uuid: "job-1", object_uuid: "o-1" }
+      }
+      : { status: 200, headers: rateHeaders(req.at), body: { "job-1": { status: "done" } } }
+  )
+
 describe("one core", () => {
   it.effect("the default poller spends the connection's rate budget: a spent budget holds the polls too", () =>
     Effect.gen(function*() {
-      const fake = FakeApi.make((req) =>
-        req.method === "POST"
-          ? {
-            status: 202,
-            headers: { ...rateHeaders(req.at, 0), "ratelimit-reset": String(req.at + 30_000) },
-            body: { request_uuid: "job-1", object_uuid: "o-1" }
-          }
-          : { status: 200, headers: rateHeaders(req.at), body: { "job-1": { status: "done" } } }
-      )
+      const fake = spendingCreate()
       const fiber = yield* start(fake, GridscaleConnection.asyncRequest("POST", "/objects/storages", { body: {} }))
       expect(yield* doneAfter(fiber, 10_000)).toBe(false)
       expect(fake.seen).toHaveLength(1)
@@ -232,15 +236,7 @@ describe("one core", () => {
 
   it.effect("a poller wrapping the default one, given to the connection, still shares its rate budget", () =>
     Effect.gen(function*() {
-      const fake = FakeApi.make((req) =>
-        req.method === "POST"
-          ? {
-            status: 202,
-            headers: { ...rateHeaders(req.at, 0), "ratelimit-reset": String(req.at + 30_000) },
-            body: { request_uuid: "job-1", object_uuid: "o-1" }
-          }
-          : { status: 200, headers: rateHeaders(req.at), body: { "job-1": { status: "done" } } }
-      )
+      const fake = spendingCreate()
       const heard: Array<string> = []
       const wrapped = Layer.effect(
         GridscalePolling.GridscalePolling,
