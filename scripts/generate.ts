@@ -621,9 +621,9 @@ const replyModel = (name: string, node: Node, owner: string | undefined) =>
       doc(modelDoc(name, owner)),
       fields.length === 0
         ? `export const ${name}: Schema.Schema<${name}, ${name}Encoded> = S.model(${JSON.stringify(name)}, {})`
-        : `export const ${name}: Schema.Schema<${name}, ${name}Encoded> = S.model(${JSON.stringify(name)}, {\n${
-          schemaFields.join(",\n")
-        }\n})`,
+        : `export const ${name}: Schema.Schema<${name}, ${name}Encoded> = S.lazy(${
+          JSON.stringify(name)
+        }, () =>\nS.model(${JSON.stringify(name)}, {\n${schemaFields.join(",\n")}\n}))`,
       ""
     )
     declarations.push(lines.join("\n"))
@@ -775,9 +775,9 @@ const inputModel = (name: string, node: Node, owner: string | undefined) =>
         : `export interface ${name} {\n${members(fields, "type", true)}\n}`,
       "",
       doc(modelDoc(name.replace(/Input$/, ""), owner)),
-      `export const ${name}: Schema.Schema<${name}> = ${struct}${
+      `export const ${name}: Schema.Schema<${name}> = S.lazy(${JSON.stringify(name)}, () =>\n${struct}${
         filters.length > 0 ? `.pipe(${filters.join(", ")})` : ""
-      }`,
+      })`,
       ""
     ]
     declarations.push(lines.join("\n"))

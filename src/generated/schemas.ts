@@ -27,11 +27,12 @@ export interface RequestEncoded {
 }
 
 /** A request. The status of an asynchronous job, by the request id a write answered with. */
-export const Request: Schema.Schema<Request, RequestEncoded> = S.model("Request", {
-  create_time: S.optional(Schema.DateTimeUtc),
-  status: Schema.String,
-  message: S.optional(Schema.String)
-})
+export const Request: Schema.Schema<Request, RequestEncoded> = S.lazy("Request", () =>
+  S.model("Request", {
+    create_time: S.optional(Schema.DateTimeUtc),
+    status: Schema.String,
+    message: S.optional(Schema.String)
+  }))
 
 /** The reply of a job status: the status keyed by its request id. */
 export const RequestGetResponse: Schema.Schema<
@@ -60,14 +61,18 @@ export interface LinkedIpBriefEncoded {
 }
 
 /** A server IP address as a list shows it. */
-export const LinkedIpBrief: Schema.Schema<LinkedIpBrief, LinkedIpBriefEncoded> = S.model("LinkedIpBrief", {
-  object_uuid: Schema.String,
-  family: S.optional(S.NumberOrString),
-  prefix: S.optional(Schema.String),
-  create_time: S.optional(Schema.DateTimeUtc),
-  server_uuid: S.optional(Schema.String),
-  ip: S.optional(Schema.String)
-})
+export const LinkedIpBrief: Schema.Schema<LinkedIpBrief, LinkedIpBriefEncoded> = S.lazy(
+  "LinkedIpBrief",
+  () =>
+    S.model("LinkedIpBrief", {
+      object_uuid: Schema.String,
+      family: S.optional(S.NumberOrString),
+      prefix: S.optional(Schema.String),
+      create_time: S.optional(Schema.DateTimeUtc),
+      server_uuid: S.optional(Schema.String),
+      ip: S.optional(Schema.String)
+    })
+)
 
 /** A server ISO image. The ISO image inserted in a server. */
 export interface LinkedIsoimage {
@@ -88,13 +93,17 @@ export interface LinkedIsoimageEncoded {
 }
 
 /** A server ISO image. The ISO image inserted in a server. */
-export const LinkedIsoimage: Schema.Schema<LinkedIsoimage, LinkedIsoimageEncoded> = S.model("LinkedIsoimage", {
-  bootdevice: S.optional(Schema.Boolean),
-  private: S.optional(Schema.Boolean),
-  object_name: S.optional(Schema.String),
-  create_time: S.optional(Schema.DateTimeUtc),
-  object_uuid: Schema.String
-})
+export const LinkedIsoimage: Schema.Schema<LinkedIsoimage, LinkedIsoimageEncoded> = S.lazy(
+  "LinkedIsoimage",
+  () =>
+    S.model("LinkedIsoimage", {
+      bootdevice: S.optional(Schema.Boolean),
+      private: S.optional(Schema.Boolean),
+      object_name: S.optional(Schema.String),
+      create_time: S.optional(Schema.DateTimeUtc),
+      object_uuid: Schema.String
+    })
+)
 
 /** A server storage. The storages attached to a server, with their boot order. */
 export interface LinkedStorage {
@@ -129,20 +138,24 @@ export interface LinkedStorageEncoded {
 }
 
 /** A server storage. The storages attached to a server, with their boot order. */
-export const LinkedStorage: Schema.Schema<LinkedStorage, LinkedStorageEncoded> = S.model("LinkedStorage", {
-  storage_type: S.optional(Schema.String),
-  target: S.optional(Schema.Number),
-  bus: S.optional(Schema.Number),
-  capacity: S.optional(Schema.Number),
-  license_product_no: S.optional(Schema.Number),
-  object_uuid: Schema.String,
-  controller: S.optional(Schema.Number),
-  lun: S.optional(Schema.Number),
-  create_time: S.optional(Schema.DateTimeUtc),
-  last_used_template: S.optional(Schema.String),
-  bootdevice: S.optional(Schema.Boolean),
-  object_name: S.optional(Schema.String)
-})
+export const LinkedStorage: Schema.Schema<LinkedStorage, LinkedStorageEncoded> = S.lazy(
+  "LinkedStorage",
+  () =>
+    S.model("LinkedStorage", {
+      storage_type: S.optional(Schema.String),
+      target: S.optional(Schema.Number),
+      bus: S.optional(Schema.Number),
+      capacity: S.optional(Schema.Number),
+      license_product_no: S.optional(Schema.Number),
+      object_uuid: Schema.String,
+      controller: S.optional(Schema.Number),
+      lun: S.optional(Schema.Number),
+      create_time: S.optional(Schema.DateTimeUtc),
+      last_used_template: S.optional(Schema.String),
+      bootdevice: S.optional(Schema.Boolean),
+      object_name: S.optional(Schema.String)
+    })
+)
 
 /** A server network as a list shows it. */
 export interface LinkedNetworkBrief {
@@ -181,24 +194,25 @@ export interface LinkedNetworkBriefEncoded {
 }
 
 /** A server network as a list shows it. */
-export const LinkedNetworkBrief: Schema.Schema<LinkedNetworkBrief, LinkedNetworkBriefEncoded> = S.model(
+export const LinkedNetworkBrief: Schema.Schema<LinkedNetworkBrief, LinkedNetworkBriefEncoded> = S.lazy(
   "LinkedNetworkBrief",
-  {
-    network_type: S.optional(Schema.String),
-    l3security: S.optional(S.Strings),
-    bootdevice: S.optional(Schema.Boolean),
-    network_uuid: S.optional(Schema.String),
-    l2security: S.optional(Schema.Boolean),
-    server_uuid: S.optional(Schema.String),
-    mac: S.optional(Schema.String),
-    ordering: S.optional(S.NumberOrString),
-    firewall: S.optional(Schema.Unknown),
-    firewall_template_uuid: S.optional(Schema.String),
-    object_name: S.optional(Schema.String),
-    create_time: S.optional(Schema.DateTimeUtc),
-    object_uuid: Schema.String,
-    public_net: S.optional(Schema.Boolean)
-  }
+  () =>
+    S.model("LinkedNetworkBrief", {
+      network_type: S.optional(Schema.String),
+      l3security: S.optional(S.Strings),
+      bootdevice: S.optional(Schema.Boolean),
+      network_uuid: S.optional(Schema.String),
+      l2security: S.optional(Schema.Boolean),
+      server_uuid: S.optional(Schema.String),
+      mac: S.optional(Schema.String),
+      ordering: S.optional(S.NumberOrString),
+      firewall: S.optional(Schema.Unknown),
+      firewall_template_uuid: S.optional(Schema.String),
+      object_name: S.optional(Schema.String),
+      create_time: S.optional(Schema.DateTimeUtc),
+      object_uuid: Schema.String,
+      public_net: S.optional(Schema.Boolean)
+    })
 )
 
 /** What is attached to a server. */
@@ -218,12 +232,16 @@ export interface ServerRelationEncoded {
 }
 
 /** What is attached to a server. */
-export const ServerRelation: Schema.Schema<ServerRelation, ServerRelationEncoded> = S.model("ServerRelation", {
-  public_ips: S.optional(Schema.Array(LinkedIpBrief)),
-  isoimages: S.optional(Schema.Array(LinkedIsoimage)),
-  storages: S.optional(Schema.Array(LinkedStorage)),
-  networks: S.optional(Schema.Array(LinkedNetworkBrief))
-})
+export const ServerRelation: Schema.Schema<ServerRelation, ServerRelationEncoded> = S.lazy(
+  "ServerRelation",
+  () =>
+    S.model("ServerRelation", {
+      public_ips: S.optional(Schema.Array(LinkedIpBrief)),
+      isoimages: S.optional(Schema.Array(LinkedIsoimage)),
+      storages: S.optional(Schema.Array(LinkedStorage)),
+      networks: S.optional(Schema.Array(LinkedNetworkBrief))
+    })
+)
 
 /** A server. Virtual machines: cores and memory, with storages, IP addresses, networks and ISO images attached. */
 export interface Server {
@@ -278,30 +296,31 @@ export interface ServerEncoded {
 }
 
 /** A server. Virtual machines: cores and memory, with storages, IP addresses, networks and ISO images attached. */
-export const Server: Schema.Schema<Server, ServerEncoded> = S.model("Server", {
-  cores: S.optional(Schema.Number),
-  relations: S.optional(ServerRelation),
-  legacy: S.optional(Schema.Boolean),
-  memory: S.optional(Schema.Number),
-  console_token: S.optional(Schema.String),
-  usage_in_minutes_memory: S.optional(Schema.Number),
-  auto_recovery: S.optional(S.BooleanOrString),
-  create_time: S.optional(Schema.DateTimeUtc),
-  current_price: S.optional(S.NumberOrString),
-  location_country: S.optional(Schema.String),
-  location_uuid: S.optional(Schema.String),
-  usage_in_minutes_cores: S.optional(Schema.Number),
-  object_uuid: Schema.String,
-  change_time: S.optional(Schema.DateTimeUtc),
-  availability_zone: S.optional(Schema.String),
-  location_iata: S.optional(Schema.String),
-  labels: S.optional(S.Strings),
-  hardware_profile: S.optional(Schema.String),
-  location_name: S.optional(Schema.String),
-  power: S.optional(Schema.Boolean),
-  name: S.optional(Schema.String),
-  status: S.optional(Schema.String)
-})
+export const Server: Schema.Schema<Server, ServerEncoded> = S.lazy("Server", () =>
+  S.model("Server", {
+    cores: S.optional(Schema.Number),
+    relations: S.optional(ServerRelation),
+    legacy: S.optional(Schema.Boolean),
+    memory: S.optional(Schema.Number),
+    console_token: S.optional(Schema.String),
+    usage_in_minutes_memory: S.optional(Schema.Number),
+    auto_recovery: S.optional(S.BooleanOrString),
+    create_time: S.optional(Schema.DateTimeUtc),
+    current_price: S.optional(S.NumberOrString),
+    location_country: S.optional(Schema.String),
+    location_uuid: S.optional(Schema.String),
+    usage_in_minutes_cores: S.optional(Schema.Number),
+    object_uuid: Schema.String,
+    change_time: S.optional(Schema.DateTimeUtc),
+    availability_zone: S.optional(Schema.String),
+    location_iata: S.optional(Schema.String),
+    labels: S.optional(S.Strings),
+    hardware_profile: S.optional(Schema.String),
+    location_name: S.optional(Schema.String),
+    power: S.optional(Schema.Boolean),
+    name: S.optional(Schema.String),
+    status: S.optional(Schema.String)
+  }))
 
 /** The reply listing servers. */
 export const ServersGetResponse = S.listUnder("servers", Server)
@@ -320,16 +339,17 @@ export interface ServerCreateResponse {
 export type ServerCreateResponseEncoded = ServerCreateResponse
 
 /** The reply to a server create, with the ids of what was created with it. */
-export const ServerCreateResponse: Schema.Schema<ServerCreateResponse, ServerCreateResponseEncoded> = S.model(
+export const ServerCreateResponse: Schema.Schema<ServerCreateResponse, ServerCreateResponseEncoded> = S.lazy(
   "ServerCreateResponse",
-  {
-    server_uuid: S.optional(Schema.String),
-    object_uuid: Schema.String,
-    request_uuid: Schema.String,
-    network_uuids: S.optional(S.Strings),
-    storage_uuids: S.optional(S.Strings),
-    ipaddr_uuids: S.optional(S.Strings)
-  }
+  () =>
+    S.model("ServerCreateResponse", {
+      server_uuid: S.optional(Schema.String),
+      object_uuid: Schema.String,
+      request_uuid: Schema.String,
+      network_uuids: S.optional(S.Strings),
+      storage_uuids: S.optional(S.Strings),
+      ipaddr_uuids: S.optional(S.Strings)
+    })
 )
 
 /** The reply holding one server. */
@@ -362,17 +382,18 @@ export interface EventEncoded {
 }
 
 /** An event. The account's event log: every change to every object, with the request that made it. */
-export const Event: Schema.Schema<Event, EventEncoded> = S.model("Event", {
-  object_type: S.optional(Schema.String),
-  request_uuid: S.optional(Schema.String),
-  object_uuid: S.optional(Schema.String),
-  activity: S.optional(Schema.String),
-  request_type: S.optional(Schema.String),
-  request_status: S.optional(Schema.String),
-  change: S.optional(Schema.String),
-  timestamp: S.optional(Schema.DateTimeUtc),
-  user_uuid: S.optional(Schema.String)
-})
+export const Event: Schema.Schema<Event, EventEncoded> = S.lazy("Event", () =>
+  S.model("Event", {
+    object_type: S.optional(Schema.String),
+    request_uuid: S.optional(Schema.String),
+    object_uuid: S.optional(Schema.String),
+    activity: S.optional(Schema.String),
+    request_type: S.optional(Schema.String),
+    request_status: S.optional(Schema.String),
+    change: S.optional(Schema.String),
+    timestamp: S.optional(Schema.DateTimeUtc),
+    user_uuid: S.optional(Schema.String)
+  }))
 
 /** The reply listing events. */
 export const EventResponse = S.arrayUnder("events", Event)
@@ -387,10 +408,14 @@ export interface MetricsValue {
 export type MetricsValueEncoded = MetricsValue
 
 /** A measured value with its unit. */
-export const MetricsValue: Schema.Schema<MetricsValue, MetricsValueEncoded> = S.model("MetricsValue", {
-  value: S.optional(Schema.Number),
-  unit: S.optional(Schema.String)
-})
+export const MetricsValue: Schema.Schema<MetricsValue, MetricsValueEncoded> = S.lazy(
+  "MetricsValue",
+  () =>
+    S.model("MetricsValue", {
+      value: S.optional(Schema.Number),
+      unit: S.optional(Schema.String)
+    })
+)
 
 /** Usage figures of a server over a time span. */
 export interface ServerMetrics {
@@ -413,14 +438,18 @@ export interface ServerMetricsEncoded {
 }
 
 /** Usage figures of a server over a time span. */
-export const ServerMetrics: Schema.Schema<ServerMetrics, ServerMetricsEncoded> = S.model("ServerMetrics", {
-  begin_time: S.optional(Schema.String),
-  end_time: S.optional(Schema.String),
-  server_uuid: S.optional(Schema.String),
-  core_usage: S.optional(MetricsValue),
-  storage_read_iops: S.optional(MetricsValue),
-  storage_write_iops: S.optional(MetricsValue)
-})
+export const ServerMetrics: Schema.Schema<ServerMetrics, ServerMetricsEncoded> = S.lazy(
+  "ServerMetrics",
+  () =>
+    S.model("ServerMetrics", {
+      begin_time: S.optional(Schema.String),
+      end_time: S.optional(Schema.String),
+      server_uuid: S.optional(Schema.String),
+      core_usage: S.optional(MetricsValue),
+      storage_read_iops: S.optional(MetricsValue),
+      storage_write_iops: S.optional(MetricsValue)
+    })
+)
 
 /** The reply listing ServerMetricses. */
 export const ServerMetricsGetResponse = S.arrayUnder("server_metrics", ServerMetrics)
@@ -434,11 +463,12 @@ export interface ServerPowerStatus {
 export type ServerPowerStatusEncoded = ServerPowerStatus
 
 /** Whether a server is powered on. */
-export const ServerPowerStatus: Schema.Schema<ServerPowerStatus, ServerPowerStatusEncoded> = S.model(
+export const ServerPowerStatus: Schema.Schema<ServerPowerStatus, ServerPowerStatusEncoded> = S.lazy(
   "ServerPowerStatus",
-  {
-    power: S.optional(Schema.Boolean)
-  }
+  () =>
+    S.model("ServerPowerStatus", {
+      power: S.optional(Schema.Boolean)
+    })
 )
 
 /** The reply listing server IP addresses. */
@@ -463,13 +493,14 @@ export interface LinkedIpEncoded {
 }
 
 /** A server IP address. The IP addresses attached to a server. */
-export const LinkedIp: Schema.Schema<LinkedIp, LinkedIpEncoded> = S.model("LinkedIp", {
-  object_uuid: Schema.String,
-  family: S.optional(S.NumberOrString),
-  prefix: S.optional(Schema.String),
-  create_time: S.optional(Schema.DateTimeUtc),
-  ip: S.optional(Schema.String)
-})
+export const LinkedIp: Schema.Schema<LinkedIp, LinkedIpEncoded> = S.lazy("LinkedIp", () =>
+  S.model("LinkedIp", {
+    object_uuid: Schema.String,
+    family: S.optional(S.NumberOrString),
+    prefix: S.optional(Schema.String),
+    create_time: S.optional(Schema.DateTimeUtc),
+    ip: S.optional(Schema.String)
+  }))
 
 /** The reply holding one server IP address. */
 export const LinkedIpGetResponse = S.under("ip_relation", LinkedIp)
@@ -509,23 +540,24 @@ export interface LinkedStorageBriefEncoded {
 }
 
 /** A server storage as a list shows it. */
-export const LinkedStorageBrief: Schema.Schema<LinkedStorageBrief, LinkedStorageBriefEncoded> = S.model(
+export const LinkedStorageBrief: Schema.Schema<LinkedStorageBrief, LinkedStorageBriefEncoded> = S.lazy(
   "LinkedStorageBrief",
-  {
-    storage_type: S.optional(Schema.String),
-    target: S.optional(Schema.Number),
-    bus: S.optional(Schema.Number),
-    capacity: S.optional(Schema.Number),
-    license_product_no: S.optional(Schema.Number),
-    object_uuid: Schema.String,
-    controller: S.optional(Schema.Number),
-    lun: S.optional(Schema.Number),
-    create_time: S.optional(Schema.DateTimeUtc),
-    server_uuid: S.optional(Schema.String),
-    last_used_template: S.optional(Schema.String),
-    bootdevice: S.optional(Schema.Boolean),
-    object_name: S.optional(Schema.String)
-  }
+  () =>
+    S.model("LinkedStorageBrief", {
+      storage_type: S.optional(Schema.String),
+      target: S.optional(Schema.Number),
+      bus: S.optional(Schema.Number),
+      capacity: S.optional(Schema.Number),
+      license_product_no: S.optional(Schema.Number),
+      object_uuid: Schema.String,
+      controller: S.optional(Schema.Number),
+      lun: S.optional(Schema.Number),
+      create_time: S.optional(Schema.DateTimeUtc),
+      server_uuid: S.optional(Schema.String),
+      last_used_template: S.optional(Schema.String),
+      bootdevice: S.optional(Schema.Boolean),
+      object_name: S.optional(Schema.String)
+    })
 )
 
 /** The reply listing server storages. */
@@ -572,21 +604,25 @@ export interface LinkedNetworkEncoded {
 }
 
 /** A server network. The networks a server is connected to, with their order and firewall. */
-export const LinkedNetwork: Schema.Schema<LinkedNetwork, LinkedNetworkEncoded> = S.model("LinkedNetwork", {
-  network_type: S.optional(Schema.String),
-  l3security: S.optional(S.Strings),
-  bootdevice: S.optional(Schema.Boolean),
-  network_uuid: S.optional(Schema.String),
-  l2security: S.optional(Schema.Boolean),
-  mac: S.optional(Schema.String),
-  ordering: S.optional(S.NumberOrString),
-  firewall: S.optional(Schema.Unknown),
-  firewall_template_uuid: S.optional(Schema.String),
-  object_name: S.optional(Schema.String),
-  create_time: S.optional(Schema.DateTimeUtc),
-  object_uuid: Schema.String,
-  public_net: S.optional(Schema.Boolean)
-})
+export const LinkedNetwork: Schema.Schema<LinkedNetwork, LinkedNetworkEncoded> = S.lazy(
+  "LinkedNetwork",
+  () =>
+    S.model("LinkedNetwork", {
+      network_type: S.optional(Schema.String),
+      l3security: S.optional(S.Strings),
+      bootdevice: S.optional(Schema.Boolean),
+      network_uuid: S.optional(Schema.String),
+      l2security: S.optional(Schema.Boolean),
+      mac: S.optional(Schema.String),
+      ordering: S.optional(S.NumberOrString),
+      firewall: S.optional(Schema.Unknown),
+      firewall_template_uuid: S.optional(Schema.String),
+      object_name: S.optional(Schema.String),
+      create_time: S.optional(Schema.DateTimeUtc),
+      object_uuid: Schema.String,
+      public_net: S.optional(Schema.Boolean)
+    })
+)
 
 /** The reply holding one server network. */
 export const LinkedNetworkGetResponse = S.under("network_relation", LinkedNetwork)
@@ -612,16 +648,17 @@ export interface LinkedIsoimageBriefEncoded {
 }
 
 /** A server ISO image as a list shows it. */
-export const LinkedIsoimageBrief: Schema.Schema<LinkedIsoimageBrief, LinkedIsoimageBriefEncoded> = S.model(
+export const LinkedIsoimageBrief: Schema.Schema<LinkedIsoimageBrief, LinkedIsoimageBriefEncoded> = S.lazy(
   "LinkedIsoimageBrief",
-  {
-    bootdevice: S.optional(Schema.Boolean),
-    object_name: S.optional(Schema.String),
-    create_time: S.optional(Schema.DateTimeUtc),
-    object_uuid: Schema.String,
-    private: S.optional(Schema.Boolean),
-    server_uuid: S.optional(Schema.String)
-  }
+  () =>
+    S.model("LinkedIsoimageBrief", {
+      bootdevice: S.optional(Schema.Boolean),
+      object_name: S.optional(Schema.String),
+      create_time: S.optional(Schema.DateTimeUtc),
+      object_uuid: Schema.String,
+      private: S.optional(Schema.Boolean),
+      server_uuid: S.optional(Schema.String)
+    })
 )
 
 /** The reply listing server ISO images. */
@@ -653,15 +690,19 @@ export interface StorageSnapshotEncoded {
 }
 
 /** Part of Storage. */
-export const StorageSnapshot: Schema.Schema<StorageSnapshot, StorageSnapshotEncoded> = S.model("StorageSnapshot", {
-  object_uuid: S.optional(Schema.String),
-  storage_uuid: S.optional(Schema.String),
-  object_name: S.optional(Schema.String),
-  schedules_snapshot_uuid: S.optional(Schema.String),
-  schedules_snapshot_name: S.optional(Schema.String),
-  last_used_template: S.optional(Schema.String),
-  create_time: S.optional(Schema.DateTimeUtc)
-})
+export const StorageSnapshot: Schema.Schema<StorageSnapshot, StorageSnapshotEncoded> = S.lazy(
+  "StorageSnapshot",
+  () =>
+    S.model("StorageSnapshot", {
+      object_uuid: S.optional(Schema.String),
+      storage_uuid: S.optional(Schema.String),
+      object_name: S.optional(Schema.String),
+      schedules_snapshot_uuid: S.optional(Schema.String),
+      schedules_snapshot_name: S.optional(Schema.String),
+      last_used_template: S.optional(Schema.String),
+      create_time: S.optional(Schema.DateTimeUtc)
+    })
+)
 
 /** Part of ServerinStrorage. */
 export interface ServerinStrorageItem {
@@ -688,18 +729,19 @@ export interface ServerinStrorageItemEncoded {
 }
 
 /** Part of ServerinStrorage. */
-export const ServerinStrorageItem: Schema.Schema<ServerinStrorageItem, ServerinStrorageItemEncoded> = S.model(
+export const ServerinStrorageItem: Schema.Schema<ServerinStrorageItem, ServerinStrorageItemEncoded> = S.lazy(
   "ServerinStrorageItem",
-  {
-    bootdevice: S.optional(Schema.Boolean),
-    bus: S.optional(Schema.Number),
-    controller: S.optional(Schema.Number),
-    create_time: S.optional(Schema.DateTimeUtc),
-    lun: S.optional(Schema.Number),
-    object_name: S.optional(Schema.String),
-    object_uuid: S.optional(Schema.String),
-    target: S.optional(Schema.Number)
-  }
+  () =>
+    S.model("ServerinStrorageItem", {
+      bootdevice: S.optional(Schema.Boolean),
+      bus: S.optional(Schema.Number),
+      controller: S.optional(Schema.Number),
+      create_time: S.optional(Schema.DateTimeUtc),
+      lun: S.optional(Schema.Number),
+      object_name: S.optional(Schema.String),
+      object_uuid: S.optional(Schema.String),
+      target: S.optional(Schema.Number)
+    })
 )
 
 /** Part of SnapshotSchedulesinStorage. */
@@ -728,15 +770,16 @@ export interface SnapshotSchedulesinStorageItemEncoded {
 export const SnapshotSchedulesinStorageItem: Schema.Schema<
   SnapshotSchedulesinStorageItem,
   SnapshotSchedulesinStorageItemEncoded
-> = S.model("SnapshotSchedulesinStorageItem", {
-  object_name: S.optional(Schema.String),
-  next_runtime: S.optional(Schema.DateTimeUtc),
-  keep_snapshots: S.optional(Schema.Number),
-  create_time: S.optional(Schema.DateTimeUtc),
-  name: S.optional(Schema.String),
-  run_interval: S.optional(Schema.Number),
-  object_uuid: S.optional(Schema.String)
-})
+> = S.lazy("SnapshotSchedulesinStorageItem", () =>
+  S.model("SnapshotSchedulesinStorageItem", {
+    object_name: S.optional(Schema.String),
+    next_runtime: S.optional(Schema.DateTimeUtc),
+    keep_snapshots: S.optional(Schema.Number),
+    create_time: S.optional(Schema.DateTimeUtc),
+    name: S.optional(Schema.String),
+    run_interval: S.optional(Schema.Number),
+    object_uuid: S.optional(Schema.String)
+  }))
 
 /** What a storage is attached to, and its snapshot schedules. */
 export interface StoragesRelation {
@@ -751,10 +794,14 @@ export interface StoragesRelationEncoded {
 }
 
 /** What a storage is attached to, and its snapshot schedules. */
-export const StoragesRelation: Schema.Schema<StoragesRelation, StoragesRelationEncoded> = S.model("StoragesRelation", {
-  servers: S.optional(Schema.Array(ServerinStrorageItem)),
-  snapshot_schedules: S.optional(Schema.Array(SnapshotSchedulesinStorageItem))
-})
+export const StoragesRelation: Schema.Schema<StoragesRelation, StoragesRelationEncoded> = S.lazy(
+  "StoragesRelation",
+  () =>
+    S.model("StoragesRelation", {
+      servers: S.optional(Schema.Array(ServerinStrorageItem)),
+      snapshot_schedules: S.optional(Schema.Array(SnapshotSchedulesinStorageItem))
+    })
+)
 
 /** A storage. Block storages, created empty, from a template or from a backup, and attached to servers. */
 export interface Storage {
@@ -805,28 +852,29 @@ export interface StorageEncoded {
 }
 
 /** A storage. Block storages, created empty, from a template or from a backup, and attached to servers. */
-export const Storage: Schema.Schema<Storage, StorageEncoded> = S.model("Storage", {
-  parent_uuid: S.optional(Schema.String),
-  labels: S.optional(S.Strings),
-  snapshots: S.optional(Schema.Array(StorageSnapshot)),
-  object_uuid: Schema.String,
-  relations: S.optional(StoragesRelation),
-  name: S.optional(Schema.String),
-  status: S.optional(Schema.String),
-  location_country: S.optional(Schema.String),
-  usage_in_minutes: S.optional(Schema.Number),
-  location_uuid: S.optional(Schema.String),
-  change_time: S.optional(Schema.DateTimeUtc),
-  storage_type: S.optional(Schema.String),
-  license_product_no: S.optional(Schema.Number),
-  current_price: S.optional(S.NumberOrString),
-  create_time: S.optional(Schema.DateTimeUtc),
-  last_used_template: S.optional(Schema.String),
-  capacity: S.optional(Schema.Number),
-  location_name: S.optional(Schema.String),
-  location_iata: S.optional(Schema.String),
-  storage_variant: S.optional(Schema.String)
-})
+export const Storage: Schema.Schema<Storage, StorageEncoded> = S.lazy("Storage", () =>
+  S.model("Storage", {
+    parent_uuid: S.optional(Schema.String),
+    labels: S.optional(S.Strings),
+    snapshots: S.optional(Schema.Array(StorageSnapshot)),
+    object_uuid: Schema.String,
+    relations: S.optional(StoragesRelation),
+    name: S.optional(Schema.String),
+    status: S.optional(Schema.String),
+    location_country: S.optional(Schema.String),
+    usage_in_minutes: S.optional(Schema.Number),
+    location_uuid: S.optional(Schema.String),
+    change_time: S.optional(Schema.DateTimeUtc),
+    storage_type: S.optional(Schema.String),
+    license_product_no: S.optional(Schema.Number),
+    current_price: S.optional(S.NumberOrString),
+    create_time: S.optional(Schema.DateTimeUtc),
+    last_used_template: S.optional(Schema.String),
+    capacity: S.optional(Schema.Number),
+    location_name: S.optional(Schema.String),
+    location_iata: S.optional(Schema.String),
+    storage_variant: S.optional(Schema.String)
+  }))
 
 /** The reply listing storages. */
 export const StoragesGetResponse = S.listUnder("storages", Storage)
@@ -841,10 +889,14 @@ export interface CreateResponse {
 export type CreateResponseEncoded = CreateResponse
 
 /** The reply to a create: the job's request id and the new object's id. */
-export const CreateResponse: Schema.Schema<CreateResponse, CreateResponseEncoded> = S.model("CreateResponse", {
-  request_uuid: Schema.String,
-  object_uuid: Schema.String
-})
+export const CreateResponse: Schema.Schema<CreateResponse, CreateResponseEncoded> = S.lazy(
+  "CreateResponse",
+  () =>
+    S.model("CreateResponse", {
+      request_uuid: Schema.String,
+      object_uuid: Schema.String
+    })
+)
 
 /** The reply holding one storage. */
 export const StorageGetResponse = S.under("storage", Storage)
@@ -874,18 +926,19 @@ export interface ServerinNetworkItemEncoded {
 }
 
 /** Part of ServerinNetwork. */
-export const ServerinNetworkItem: Schema.Schema<ServerinNetworkItem, ServerinNetworkItemEncoded> = S.model(
+export const ServerinNetworkItem: Schema.Schema<ServerinNetworkItem, ServerinNetworkItemEncoded> = S.lazy(
   "ServerinNetworkItem",
-  {
-    bootdevice: S.optional(Schema.Boolean),
-    create_time: S.optional(Schema.DateTimeUtc),
-    l3security: S.optional(S.Strings),
-    mac: S.optional(Schema.String),
-    network_uuid: S.optional(Schema.String),
-    object_name: S.optional(Schema.String),
-    object_uuid: S.optional(Schema.String),
-    ordering: S.optional(S.NumberOrString)
-  }
+  () =>
+    S.model("ServerinNetworkItem", {
+      bootdevice: S.optional(Schema.Boolean),
+      create_time: S.optional(Schema.DateTimeUtc),
+      l3security: S.optional(S.Strings),
+      mac: S.optional(Schema.String),
+      network_uuid: S.optional(Schema.String),
+      object_name: S.optional(Schema.String),
+      object_uuid: S.optional(Schema.String),
+      ordering: S.optional(S.NumberOrString)
+    })
 )
 
 /** The servers connected to a network. */
@@ -901,10 +954,14 @@ export interface NetworkRelationEncoded {
 }
 
 /** The servers connected to a network. */
-export const NetworkRelation: Schema.Schema<NetworkRelation, NetworkRelationEncoded> = S.model("NetworkRelation", {
-  servers: S.optional(Schema.Array(ServerinNetworkItem)),
-  vlans: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown })))
-})
+export const NetworkRelation: Schema.Schema<NetworkRelation, NetworkRelationEncoded> = S.lazy(
+  "NetworkRelation",
+  () =>
+    S.model("NetworkRelation", {
+      servers: S.optional(Schema.Array(ServerinNetworkItem)),
+      vlans: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown })))
+    })
+)
 
 /** A network. Private layer-2 networks, and the public network, that servers connect to. */
 export interface Network {
@@ -945,23 +1002,24 @@ export interface NetworkEncoded {
 }
 
 /** A network. Private layer-2 networks, and the public network, that servers connect to. */
-export const Network: Schema.Schema<Network, NetworkEncoded> = S.model("Network", {
-  location_country: S.optional(Schema.String),
-  location_uuid: S.optional(Schema.String),
-  public_net: S.optional(Schema.Boolean),
-  object_uuid: Schema.String,
-  network_type: S.optional(Schema.String),
-  name: S.optional(Schema.String),
-  delete_block: S.optional(Schema.Boolean),
-  status: S.optional(Schema.String),
-  create_time: S.optional(Schema.DateTimeUtc),
-  l2security: S.optional(Schema.Boolean),
-  relations: S.optional(NetworkRelation),
-  labels: S.optional(S.Strings),
-  change_time: S.optional(Schema.DateTimeUtc),
-  location_iata: S.optional(Schema.String),
-  location_name: S.optional(Schema.String)
-})
+export const Network: Schema.Schema<Network, NetworkEncoded> = S.lazy("Network", () =>
+  S.model("Network", {
+    location_country: S.optional(Schema.String),
+    location_uuid: S.optional(Schema.String),
+    public_net: S.optional(Schema.Boolean),
+    object_uuid: Schema.String,
+    network_type: S.optional(Schema.String),
+    name: S.optional(Schema.String),
+    delete_block: S.optional(Schema.Boolean),
+    status: S.optional(Schema.String),
+    create_time: S.optional(Schema.DateTimeUtc),
+    l2security: S.optional(Schema.Boolean),
+    relations: S.optional(NetworkRelation),
+    labels: S.optional(S.Strings),
+    change_time: S.optional(Schema.DateTimeUtc),
+    location_iata: S.optional(Schema.String),
+    location_name: S.optional(Schema.String)
+  }))
 
 /** The reply listing networks. */
 export const NetworksGetResponse = S.listUnder("networks", Network)
@@ -984,11 +1042,15 @@ export interface ServerinIpItemEncoded {
 }
 
 /** Part of ServerinIp. */
-export const ServerinIpItem: Schema.Schema<ServerinIpItem, ServerinIpItemEncoded> = S.model("ServerinIpItem", {
-  create_time: S.optional(Schema.DateTimeUtc),
-  server_uuid: S.optional(Schema.String),
-  server_name: S.optional(Schema.String)
-})
+export const ServerinIpItem: Schema.Schema<ServerinIpItem, ServerinIpItemEncoded> = S.lazy(
+  "ServerinIpItem",
+  () =>
+    S.model("ServerinIpItem", {
+      create_time: S.optional(Schema.DateTimeUtc),
+      server_uuid: S.optional(Schema.String),
+      server_name: S.optional(Schema.String)
+    })
+)
 
 /** Part of LoadbalancerinIp. */
 export interface LoadbalancerinIpItem {
@@ -1005,13 +1067,14 @@ export interface LoadbalancerinIpItemEncoded {
 }
 
 /** Part of LoadbalancerinIp. */
-export const LoadbalancerinIpItem: Schema.Schema<LoadbalancerinIpItem, LoadbalancerinIpItemEncoded> = S.model(
+export const LoadbalancerinIpItem: Schema.Schema<LoadbalancerinIpItem, LoadbalancerinIpItemEncoded> = S.lazy(
   "LoadbalancerinIpItem",
-  {
-    create_time: S.optional(Schema.DateTimeUtc),
-    loadbalancer_uuid: S.optional(Schema.String),
-    loadbalancer_name: S.optional(Schema.String)
-  }
+  () =>
+    S.model("LoadbalancerinIpItem", {
+      create_time: S.optional(Schema.DateTimeUtc),
+      loadbalancer_uuid: S.optional(Schema.String),
+      loadbalancer_name: S.optional(Schema.String)
+    })
 )
 
 /** What an IP address is attached to. */
@@ -1027,10 +1090,14 @@ export interface IpRelationEncoded {
 }
 
 /** What an IP address is attached to. */
-export const IpRelation: Schema.Schema<IpRelation, IpRelationEncoded> = S.model("IpRelation", {
-  servers: S.optional(Schema.Array(ServerinIpItem)),
-  loadbalancers: S.optional(Schema.Array(LoadbalancerinIpItem))
-})
+export const IpRelation: Schema.Schema<IpRelation, IpRelationEncoded> = S.lazy(
+  "IpRelation",
+  () =>
+    S.model("IpRelation", {
+      servers: S.optional(Schema.Array(ServerinIpItem)),
+      loadbalancers: S.optional(Schema.Array(LoadbalancerinIpItem))
+    })
+)
 
 /** An IP address as a list shows it. */
 export interface IpBrief {
@@ -1081,28 +1148,29 @@ export interface IpBriefEncoded {
 }
 
 /** An IP address as a list shows it. */
-export const IpBrief: Schema.Schema<IpBrief, IpBriefEncoded> = S.model("IpBrief", {
-  create_time: S.optional(Schema.DateTimeUtc),
-  status: S.optional(Schema.String),
-  relations: S.optional(IpRelation),
-  object_uuid: Schema.String,
-  location_country: S.optional(Schema.String),
-  prefix: S.optional(Schema.String),
-  delete_block: S.optional(Schema.Boolean),
-  failover: S.optional(Schema.Boolean),
-  location_uuid: S.optional(Schema.String),
-  location_name: S.optional(Schema.String),
-  labels: S.optional(S.Strings),
-  change_time: S.optional(Schema.DateTimeUtc),
-  ip: S.optional(Schema.String),
-  family: S.optional(S.NumberOrString),
-  location_iata: S.optional(Schema.String),
-  reverse_dns: S.optional(Schema.String),
-  current_price: S.optional(S.NumberOrString),
-  usage_in_minutes: S.optional(Schema.Number),
-  name: S.optional(Schema.String),
-  partner_uuid: S.optional(Schema.String)
-})
+export const IpBrief: Schema.Schema<IpBrief, IpBriefEncoded> = S.lazy("IpBrief", () =>
+  S.model("IpBrief", {
+    create_time: S.optional(Schema.DateTimeUtc),
+    status: S.optional(Schema.String),
+    relations: S.optional(IpRelation),
+    object_uuid: Schema.String,
+    location_country: S.optional(Schema.String),
+    prefix: S.optional(Schema.String),
+    delete_block: S.optional(Schema.Boolean),
+    failover: S.optional(Schema.Boolean),
+    location_uuid: S.optional(Schema.String),
+    location_name: S.optional(Schema.String),
+    labels: S.optional(S.Strings),
+    change_time: S.optional(Schema.DateTimeUtc),
+    ip: S.optional(Schema.String),
+    family: S.optional(S.NumberOrString),
+    location_iata: S.optional(Schema.String),
+    reverse_dns: S.optional(Schema.String),
+    current_price: S.optional(S.NumberOrString),
+    usage_in_minutes: S.optional(Schema.Number),
+    name: S.optional(Schema.String),
+    partner_uuid: S.optional(Schema.String)
+  }))
 
 /** The reply listing IP addresses. */
 export const IpsGetResponse = S.listUnder("ips", IpBrief)
@@ -1119,12 +1187,16 @@ export interface IpCreateResponse {
 export type IpCreateResponseEncoded = IpCreateResponse
 
 /** The reply to an IP address create, with the address given. */
-export const IpCreateResponse: Schema.Schema<IpCreateResponse, IpCreateResponseEncoded> = S.model("IpCreateResponse", {
-  request_uuid: Schema.String,
-  ip: S.optional(Schema.String),
-  object_uuid: Schema.String,
-  prefix: S.optional(Schema.String)
-})
+export const IpCreateResponse: Schema.Schema<IpCreateResponse, IpCreateResponseEncoded> = S.lazy(
+  "IpCreateResponse",
+  () =>
+    S.model("IpCreateResponse", {
+      request_uuid: Schema.String,
+      ip: S.optional(Schema.String),
+      object_uuid: Schema.String,
+      prefix: S.optional(Schema.String)
+    })
+)
 
 /** An IP address. Public IPv4 and IPv6 addresses, attached to servers or load balancers. */
 export interface Ip {
@@ -1173,27 +1245,28 @@ export interface IpEncoded {
 }
 
 /** An IP address. Public IPv4 and IPv6 addresses, attached to servers or load balancers. */
-export const Ip: Schema.Schema<Ip, IpEncoded> = S.model("Ip", {
-  create_time: S.optional(Schema.DateTimeUtc),
-  status: S.optional(Schema.String),
-  relations: S.optional(IpRelation),
-  object_uuid: Schema.String,
-  location_country: S.optional(Schema.String),
-  prefix: S.optional(Schema.String),
-  delete_block: S.optional(Schema.Boolean),
-  failover: S.optional(Schema.Boolean),
-  location_uuid: S.optional(Schema.String),
-  location_name: S.optional(Schema.String),
-  labels: S.optional(S.Strings),
-  change_time: S.optional(Schema.DateTimeUtc),
-  ip: S.optional(Schema.String),
-  family: S.optional(S.NumberOrString),
-  location_iata: S.optional(Schema.String),
-  reverse_dns: S.optional(Schema.String),
-  current_price: S.optional(S.NumberOrString),
-  usage_in_minutes: S.optional(Schema.Number),
-  name: S.optional(Schema.String)
-})
+export const Ip: Schema.Schema<Ip, IpEncoded> = S.lazy("Ip", () =>
+  S.model("Ip", {
+    create_time: S.optional(Schema.DateTimeUtc),
+    status: S.optional(Schema.String),
+    relations: S.optional(IpRelation),
+    object_uuid: Schema.String,
+    location_country: S.optional(Schema.String),
+    prefix: S.optional(Schema.String),
+    delete_block: S.optional(Schema.Boolean),
+    failover: S.optional(Schema.Boolean),
+    location_uuid: S.optional(Schema.String),
+    location_name: S.optional(Schema.String),
+    labels: S.optional(S.Strings),
+    change_time: S.optional(Schema.DateTimeUtc),
+    ip: S.optional(Schema.String),
+    family: S.optional(S.NumberOrString),
+    location_iata: S.optional(Schema.String),
+    reverse_dns: S.optional(Schema.String),
+    current_price: S.optional(S.NumberOrString),
+    usage_in_minutes: S.optional(Schema.Number),
+    name: S.optional(Schema.String)
+  }))
 
 /** The reply holding one IP address. */
 export const IpGetResponse = S.under("ip", Ip)
@@ -1214,16 +1287,20 @@ export interface RulesProperties {
 export type RulesPropertiesEncoded = RulesProperties
 
 /** One firewall rule. */
-export const RulesProperties: Schema.Schema<RulesProperties, RulesPropertiesEncoded> = S.model("RulesProperties", {
-  protocol: S.optional(Schema.String),
-  dst_port: S.optional(Schema.Union(Schema.Number, Schema.String)),
-  src_port: S.optional(Schema.Union(Schema.Number, Schema.String)),
-  src_cidr: S.optional(Schema.String),
-  action: S.optional(Schema.String),
-  comment: S.optional(Schema.String),
-  dst_cidr: S.optional(Schema.String),
-  order: S.optional(Schema.Union(Schema.Number, Schema.String))
-})
+export const RulesProperties: Schema.Schema<RulesProperties, RulesPropertiesEncoded> = S.lazy(
+  "RulesProperties",
+  () =>
+    S.model("RulesProperties", {
+      protocol: S.optional(Schema.String),
+      dst_port: S.optional(Schema.Union(Schema.Number, Schema.String)),
+      src_port: S.optional(Schema.Union(Schema.Number, Schema.String)),
+      src_cidr: S.optional(Schema.String),
+      action: S.optional(Schema.String),
+      comment: S.optional(Schema.String),
+      dst_cidr: S.optional(Schema.String),
+      order: S.optional(Schema.Union(Schema.Number, Schema.String))
+    })
+)
 
 /** A firewall's rule sets, by direction and IP version. */
 export interface FirewallRules {
@@ -1242,12 +1319,16 @@ export interface FirewallRulesEncoded {
 }
 
 /** A firewall's rule sets, by direction and IP version. */
-export const FirewallRules: Schema.Schema<FirewallRules, FirewallRulesEncoded> = S.model("FirewallRules", {
-  "rules-v6-in": S.optional(Schema.Array(RulesProperties)),
-  "rules-v6-out": S.optional(Schema.Array(RulesProperties)),
-  "rules-v4-in": S.optional(Schema.Array(RulesProperties)),
-  "rules-v4-out": S.optional(Schema.Array(RulesProperties))
-})
+export const FirewallRules: Schema.Schema<FirewallRules, FirewallRulesEncoded> = S.lazy(
+  "FirewallRules",
+  () =>
+    S.model("FirewallRules", {
+      "rules-v6-in": S.optional(Schema.Array(RulesProperties)),
+      "rules-v6-out": S.optional(Schema.Array(RulesProperties)),
+      "rules-v4-in": S.optional(Schema.Array(RulesProperties)),
+      "rules-v4-out": S.optional(Schema.Array(RulesProperties))
+    })
+)
 
 /** Part of NetworkinFirewall. */
 export interface NetworkinFirewallItem {
@@ -1268,15 +1349,16 @@ export interface NetworkinFirewallItemEncoded {
 }
 
 /** Part of NetworkinFirewall. */
-export const NetworkinFirewallItem: Schema.Schema<NetworkinFirewallItem, NetworkinFirewallItemEncoded> = S.model(
+export const NetworkinFirewallItem: Schema.Schema<NetworkinFirewallItem, NetworkinFirewallItemEncoded> = S.lazy(
   "NetworkinFirewallItem",
-  {
-    create_time: S.optional(Schema.DateTimeUtc),
-    network_uuid: S.optional(Schema.String),
-    network_name: S.optional(Schema.String),
-    object_uuid: S.optional(Schema.String),
-    object_name: S.optional(Schema.String)
-  }
+  () =>
+    S.model("NetworkinFirewallItem", {
+      create_time: S.optional(Schema.DateTimeUtc),
+      network_uuid: S.optional(Schema.String),
+      network_name: S.optional(Schema.String),
+      object_uuid: S.optional(Schema.String),
+      object_name: S.optional(Schema.String)
+    })
 )
 
 /** The networks a firewall is used on. */
@@ -1290,9 +1372,13 @@ export interface FirewallRelationEncoded {
 }
 
 /** The networks a firewall is used on. */
-export const FirewallRelation: Schema.Schema<FirewallRelation, FirewallRelationEncoded> = S.model("FirewallRelation", {
-  networks: S.optional(Schema.Array(NetworkinFirewallItem))
-})
+export const FirewallRelation: Schema.Schema<FirewallRelation, FirewallRelationEncoded> = S.lazy(
+  "FirewallRelation",
+  () =>
+    S.model("FirewallRelation", {
+      networks: S.optional(Schema.Array(NetworkinFirewallItem))
+    })
+)
 
 /** A firewall. Firewall templates: rule sets applied where a server connects to a network. */
 export interface Firewall {
@@ -1325,19 +1411,20 @@ export interface FirewallEncoded {
 }
 
 /** A firewall. Firewall templates: rule sets applied where a server connects to a network. */
-export const Firewall: Schema.Schema<Firewall, FirewallEncoded> = S.model("Firewall", {
-  status: S.optional(Schema.String),
-  labels: S.optional(S.Strings),
-  object_uuid: Schema.String,
-  change_time: S.optional(Schema.DateTimeUtc),
-  rules: S.optional(FirewallRules),
-  create_time: S.optional(Schema.DateTimeUtc),
-  private: S.optional(Schema.Boolean),
-  relations: S.optional(FirewallRelation),
-  description: S.optional(Schema.String),
-  location_name: S.optional(Schema.String),
-  name: S.optional(Schema.String)
-})
+export const Firewall: Schema.Schema<Firewall, FirewallEncoded> = S.lazy("Firewall", () =>
+  S.model("Firewall", {
+    status: S.optional(Schema.String),
+    labels: S.optional(S.Strings),
+    object_uuid: Schema.String,
+    change_time: S.optional(Schema.DateTimeUtc),
+    rules: S.optional(FirewallRules),
+    create_time: S.optional(Schema.DateTimeUtc),
+    private: S.optional(Schema.Boolean),
+    relations: S.optional(FirewallRelation),
+    description: S.optional(Schema.String),
+    location_name: S.optional(Schema.String),
+    name: S.optional(Schema.String)
+  }))
 
 /** The reply listing firewalls. */
 export const FirewallsGetResponse = S.listUnder("firewalls", Firewall)
@@ -1362,14 +1449,15 @@ export interface ServerinIsoimageItemEncoded {
 }
 
 /** Part of ServerinIsoimage. */
-export const ServerinIsoimageItem: Schema.Schema<ServerinIsoimageItem, ServerinIsoimageItemEncoded> = S.model(
+export const ServerinIsoimageItem: Schema.Schema<ServerinIsoimageItem, ServerinIsoimageItemEncoded> = S.lazy(
   "ServerinIsoimageItem",
-  {
-    bootdevice: S.optional(Schema.Boolean),
-    create_time: S.optional(Schema.DateTimeUtc),
-    object_name: S.optional(Schema.String),
-    object_uuid: S.optional(Schema.String)
-  }
+  () =>
+    S.model("ServerinIsoimageItem", {
+      bootdevice: S.optional(Schema.Boolean),
+      create_time: S.optional(Schema.DateTimeUtc),
+      object_name: S.optional(Schema.String),
+      object_uuid: S.optional(Schema.String)
+    })
 )
 
 /** The servers an ISO image is inserted in. */
@@ -1383,9 +1471,13 @@ export interface IsoimageRelationEncoded {
 }
 
 /** The servers an ISO image is inserted in. */
-export const IsoimageRelation: Schema.Schema<IsoimageRelation, IsoimageRelationEncoded> = S.model("IsoimageRelation", {
-  servers: S.optional(Schema.Array(ServerinIsoimageItem))
-})
+export const IsoimageRelation: Schema.Schema<IsoimageRelation, IsoimageRelationEncoded> = S.lazy(
+  "IsoimageRelation",
+  () =>
+    S.model("IsoimageRelation", {
+      servers: S.optional(Schema.Array(ServerinIsoimageItem))
+    })
+)
 
 /** An ISO image. Bootable ISO images, public or downloaded from a URL, to insert in servers. */
 export interface Isoimage {
@@ -1432,26 +1524,27 @@ export interface IsoimageEncoded {
 }
 
 /** An ISO image. Bootable ISO images, public or downloaded from a URL, to insert in servers. */
-export const Isoimage: Schema.Schema<Isoimage, IsoimageEncoded> = S.model("Isoimage", {
-  object_uuid: Schema.String,
-  relations: S.optional(IsoimageRelation),
-  description: S.optional(Schema.String),
-  location_name: S.optional(Schema.String),
-  source_url: S.optional(Schema.String),
-  labels: S.optional(S.Strings),
-  location_iata: S.optional(Schema.String),
-  location_uuid: S.optional(Schema.String),
-  status: S.optional(Schema.String),
-  create_time: S.optional(Schema.DateTimeUtc),
-  name: S.optional(Schema.String),
-  version: S.optional(S.NumberOrString),
-  location_country: S.optional(Schema.String),
-  usage_in_minutes: S.optional(Schema.Number),
-  private: S.optional(Schema.Boolean),
-  change_time: S.optional(Schema.DateTimeUtc),
-  capacity: S.optional(Schema.Number),
-  current_price: S.optional(S.NumberOrString)
-})
+export const Isoimage: Schema.Schema<Isoimage, IsoimageEncoded> = S.lazy("Isoimage", () =>
+  S.model("Isoimage", {
+    object_uuid: Schema.String,
+    relations: S.optional(IsoimageRelation),
+    description: S.optional(Schema.String),
+    location_name: S.optional(Schema.String),
+    source_url: S.optional(Schema.String),
+    labels: S.optional(S.Strings),
+    location_iata: S.optional(Schema.String),
+    location_uuid: S.optional(Schema.String),
+    status: S.optional(Schema.String),
+    create_time: S.optional(Schema.DateTimeUtc),
+    name: S.optional(Schema.String),
+    version: S.optional(S.NumberOrString),
+    location_country: S.optional(Schema.String),
+    usage_in_minutes: S.optional(Schema.Number),
+    private: S.optional(Schema.Boolean),
+    change_time: S.optional(Schema.DateTimeUtc),
+    capacity: S.optional(Schema.Number),
+    current_price: S.optional(S.NumberOrString)
+  }))
 
 /** The reply listing ISO images. */
 export const IsoimagesGetResponse = S.listUnder("isoimages", Isoimage)
@@ -1484,16 +1577,17 @@ export interface SshkeyEncoded {
 }
 
 /** An SSH key. Public SSH keys, installed on storages created from a template. */
-export const Sshkey: Schema.Schema<Sshkey, SshkeyEncoded> = S.model("Sshkey", {
-  labels: S.optional(S.Strings),
-  user_uuid: S.optional(Schema.String),
-  create_time: S.optional(Schema.DateTimeUtc),
-  status: S.optional(Schema.String),
-  change_time: S.optional(Schema.DateTimeUtc),
-  name: S.optional(Schema.String),
-  object_uuid: Schema.String,
-  sshkey: S.optional(Schema.String)
-})
+export const Sshkey: Schema.Schema<Sshkey, SshkeyEncoded> = S.lazy("Sshkey", () =>
+  S.model("Sshkey", {
+    labels: S.optional(S.Strings),
+    user_uuid: S.optional(Schema.String),
+    create_time: S.optional(Schema.DateTimeUtc),
+    status: S.optional(Schema.String),
+    change_time: S.optional(Schema.DateTimeUtc),
+    name: S.optional(Schema.String),
+    object_uuid: Schema.String,
+    sshkey: S.optional(Schema.String)
+  }))
 
 /** The reply listing SSH keys. */
 export const SshkeysGetResponse = S.listUnder("sshkeys", Sshkey)
@@ -1512,13 +1606,14 @@ export interface LocationChangeRequested {
 export type LocationChangeRequestedEncoded = LocationChangeRequested
 
 /** A pending change to a private location. */
-export const LocationChangeRequested: Schema.Schema<LocationChangeRequested, LocationChangeRequestedEncoded> = S.model(
+export const LocationChangeRequested: Schema.Schema<LocationChangeRequested, LocationChangeRequestedEncoded> = S.lazy(
   "LocationChangeRequested",
-  {
-    cpunode_count: S.optional(S.NumberOrString),
-    product_no: S.optional(Schema.Number),
-    parent_location_uuid: S.optional(Schema.String)
-  }
+  () =>
+    S.model("LocationChangeRequested", {
+      cpunode_count: S.optional(S.NumberOrString),
+      product_no: S.optional(Schema.Number),
+      parent_location_uuid: S.optional(Schema.String)
+    })
 )
 
 /** A location. Data centre locations, and private locations made from dedicated hardware. */
@@ -1550,18 +1645,19 @@ export interface LocationEncoded {
 }
 
 /** A location. Data centre locations, and private locations made from dedicated hardware. */
-export const Location: Schema.Schema<Location, LocationEncoded> = S.model("Location", {
-  iata: S.optional(Schema.String),
-  labels: S.optional(S.Strings),
-  name: S.optional(Schema.String),
-  object_uuid: Schema.String,
-  country: S.optional(Schema.String),
-  active: S.optional(Schema.Boolean),
-  change_requested: S.optional(LocationChangeRequested),
-  cpunode_count: S.optional(S.NumberOrString),
-  public: S.optional(Schema.Boolean),
-  product_no: S.optional(Schema.Number)
-})
+export const Location: Schema.Schema<Location, LocationEncoded> = S.lazy("Location", () =>
+  S.model("Location", {
+    iata: S.optional(Schema.String),
+    labels: S.optional(S.Strings),
+    name: S.optional(Schema.String),
+    object_uuid: Schema.String,
+    country: S.optional(Schema.String),
+    active: S.optional(Schema.Boolean),
+    change_requested: S.optional(LocationChangeRequested),
+    cpunode_count: S.optional(S.NumberOrString),
+    public: S.optional(Schema.Boolean),
+    product_no: S.optional(Schema.Number)
+  }))
 
 /** The reply listing locations. */
 export const LocationsGetResponse = S.listUnder("locations", Location)
@@ -1608,23 +1704,24 @@ export interface SnapshotEncoded {
 }
 
 /** A snapshot. Point-in-time copies of a storage, to roll it back to or export to object storage. */
-export const Snapshot: Schema.Schema<Snapshot, SnapshotEncoded> = S.model("Snapshot", {
-  labels: S.optional(S.Strings),
-  object_uuid: Schema.String,
-  name: S.optional(Schema.String),
-  status: S.optional(Schema.String),
-  location_country: S.optional(Schema.String),
-  usage_in_minutes: S.optional(Schema.Number),
-  location_uuid: S.optional(Schema.String),
-  change_time: S.optional(Schema.DateTimeUtc),
-  license_product_no: S.optional(Schema.Number),
-  current_price: S.optional(S.NumberOrString),
-  create_time: S.optional(Schema.DateTimeUtc),
-  capacity: S.optional(Schema.Number),
-  location_name: S.optional(Schema.String),
-  location_iata: S.optional(Schema.String),
-  parent_uuid: S.optional(Schema.String)
-})
+export const Snapshot: Schema.Schema<Snapshot, SnapshotEncoded> = S.lazy("Snapshot", () =>
+  S.model("Snapshot", {
+    labels: S.optional(S.Strings),
+    object_uuid: Schema.String,
+    name: S.optional(Schema.String),
+    status: S.optional(Schema.String),
+    location_country: S.optional(Schema.String),
+    usage_in_minutes: S.optional(Schema.Number),
+    location_uuid: S.optional(Schema.String),
+    change_time: S.optional(Schema.DateTimeUtc),
+    license_product_no: S.optional(Schema.Number),
+    current_price: S.optional(S.NumberOrString),
+    create_time: S.optional(Schema.DateTimeUtc),
+    capacity: S.optional(Schema.Number),
+    location_name: S.optional(Schema.String),
+    location_iata: S.optional(Schema.String),
+    parent_uuid: S.optional(Schema.String)
+  }))
 
 /** The reply listing snapshots. */
 export const SnapshotsGetResponse = S.listUnder("snapshots", Snapshot)
@@ -1676,27 +1773,28 @@ export interface TemplateEncoded {
 }
 
 /** A template. Operating system images, public or made from a snapshot, to create storages from. */
-export const Template: Schema.Schema<Template, TemplateEncoded> = S.model("Template", {
-  status: S.optional(Schema.String),
-  ostype: S.optional(Schema.String),
-  location_uuid: S.optional(Schema.String),
-  version: S.optional(S.NumberOrString),
-  location_iata: S.optional(Schema.String),
-  change_time: S.optional(Schema.DateTimeUtc),
-  private: S.optional(Schema.Boolean),
-  object_uuid: Schema.String,
-  license_product_no: S.optional(Schema.Number),
-  create_time: S.optional(Schema.DateTimeUtc),
-  usage_in_minutes: S.optional(Schema.Number),
-  capacity: S.optional(Schema.Number),
-  location_name: S.optional(Schema.String),
-  distro: S.optional(Schema.String),
-  description: S.optional(Schema.String),
-  current_price: S.optional(S.NumberOrString),
-  location_country: S.optional(Schema.String),
-  name: S.optional(Schema.String),
-  labels: S.optional(S.Strings)
-})
+export const Template: Schema.Schema<Template, TemplateEncoded> = S.lazy("Template", () =>
+  S.model("Template", {
+    status: S.optional(Schema.String),
+    ostype: S.optional(Schema.String),
+    location_uuid: S.optional(Schema.String),
+    version: S.optional(S.NumberOrString),
+    location_iata: S.optional(Schema.String),
+    change_time: S.optional(Schema.DateTimeUtc),
+    private: S.optional(Schema.Boolean),
+    object_uuid: Schema.String,
+    license_product_no: S.optional(Schema.Number),
+    create_time: S.optional(Schema.DateTimeUtc),
+    usage_in_minutes: S.optional(Schema.Number),
+    capacity: S.optional(Schema.Number),
+    location_name: S.optional(Schema.String),
+    distro: S.optional(Schema.String),
+    description: S.optional(Schema.String),
+    current_price: S.optional(S.NumberOrString),
+    location_country: S.optional(Schema.String),
+    name: S.optional(Schema.String),
+    labels: S.optional(S.Strings)
+  }))
 
 /** The reply listing templates. */
 export const TemplatesGetResponse = S.listUnder("templates", Template)
@@ -1712,11 +1810,12 @@ export interface AccessKey {
 export type AccessKeyEncoded = AccessKey
 
 /** An object storage access key. S3 access keys of the object storage; a key's secret is shown only when it is created. */
-export const AccessKey: Schema.Schema<AccessKey, AccessKeyEncoded> = S.model("AccessKey", {
-  secret_key: S.optional(Schema.String),
-  access_key: Schema.String,
-  user: S.optional(Schema.String)
-})
+export const AccessKey: Schema.Schema<AccessKey, AccessKeyEncoded> = S.lazy("AccessKey", () =>
+  S.model("AccessKey", {
+    secret_key: S.optional(Schema.String),
+    access_key: Schema.String,
+    user: S.optional(Schema.String)
+  }))
 
 /** The reply listing object storage access keys. */
 export const AccessKeysGetResponse = S.arrayUnder("access_keys", AccessKey)
@@ -1734,10 +1833,11 @@ export type AccessKeyCreateResponseAccessKeyEncoded = AccessKeyCreateResponseAcc
 export const AccessKeyCreateResponseAccessKey: Schema.Schema<
   AccessKeyCreateResponseAccessKey,
   AccessKeyCreateResponseAccessKeyEncoded
-> = S.model("AccessKeyCreateResponseAccessKey", {
-  secret_key: S.optional(Schema.String),
-  access_key: S.optional(Schema.String)
-})
+> = S.lazy("AccessKeyCreateResponseAccessKey", () =>
+  S.model("AccessKeyCreateResponseAccessKey", {
+    secret_key: S.optional(Schema.String),
+    access_key: S.optional(Schema.String)
+  }))
 
 /** The reply to an access key create: the only time the secret is shown. */
 export interface AccessKeyCreateResponse {
@@ -1752,12 +1852,13 @@ export interface AccessKeyCreateResponseEncoded {
 }
 
 /** The reply to an access key create: the only time the secret is shown. */
-export const AccessKeyCreateResponse: Schema.Schema<AccessKeyCreateResponse, AccessKeyCreateResponseEncoded> = S.model(
+export const AccessKeyCreateResponse: Schema.Schema<AccessKeyCreateResponse, AccessKeyCreateResponseEncoded> = S.lazy(
   "AccessKeyCreateResponse",
-  {
-    access_key: S.optional(AccessKeyCreateResponseAccessKey),
-    request_uuid: Schema.String
-  }
+  () =>
+    S.model("AccessKeyCreateResponse", {
+      access_key: S.optional(AccessKeyCreateResponseAccessKey),
+      request_uuid: Schema.String
+    })
 )
 
 /** The reply holding one object storage access key. */
@@ -1773,10 +1874,14 @@ export interface BucketUssage {
 export type BucketUssageEncoded = BucketUssage
 
 /** Part of Bucket. */
-export const BucketUssage: Schema.Schema<BucketUssage, BucketUssageEncoded> = S.model("BucketUssage", {
-  size_kb: S.optional(Schema.Number),
-  num_objects: S.optional(Schema.Number)
-})
+export const BucketUssage: Schema.Schema<BucketUssage, BucketUssageEncoded> = S.lazy(
+  "BucketUssage",
+  () =>
+    S.model("BucketUssage", {
+      size_kb: S.optional(Schema.Number),
+      num_objects: S.optional(Schema.Number)
+    })
+)
 
 /** An object storage bucket. The buckets of the object storage, with their size and object count. */
 export interface Bucket {
@@ -1791,10 +1896,11 @@ export interface BucketEncoded {
 }
 
 /** An object storage bucket. The buckets of the object storage, with their size and object count. */
-export const Bucket: Schema.Schema<Bucket, BucketEncoded> = S.model("Bucket", {
-  name: Schema.String,
-  ussage: S.optional(BucketUssage)
-})
+export const Bucket: Schema.Schema<Bucket, BucketEncoded> = S.lazy("Bucket", () =>
+  S.model("Bucket", {
+    name: Schema.String,
+    ussage: S.optional(BucketUssage)
+  }))
 
 /** The reply listing object storage buckets. */
 export const BucketsGetResponse = S.arrayUnder("Buckets", Bucket)
@@ -1819,13 +1925,14 @@ export interface PaasServiceCredentialsItemEncoded {
 
 /** Part of PaasServiceCredentials. */
 export const PaasServiceCredentialsItem: Schema.Schema<PaasServiceCredentialsItem, PaasServiceCredentialsItemEncoded> =
-  S.model("PaasServiceCredentialsItem", {
-    kubeconfig: S.optional(Schema.String),
-    expiration_time: S.optional(Schema.DateTimeUtc),
-    password: S.optional(Schema.String),
-    username: S.optional(Schema.String),
-    type: S.optional(Schema.String)
-  })
+  S.lazy("PaasServiceCredentialsItem", () =>
+    S.model("PaasServiceCredentialsItem", {
+      kubeconfig: S.optional(Schema.String),
+      expiration_time: S.optional(Schema.DateTimeUtc),
+      password: S.optional(Schema.String),
+      username: S.optional(Schema.String),
+      type: S.optional(Schema.String)
+    }))
 
 /** A limit on one resource of a PaaS service. */
 export interface PaasServiceResourceLimit {
@@ -1838,10 +1945,11 @@ export type PaasServiceResourceLimitEncoded = PaasServiceResourceLimit
 
 /** A limit on one resource of a PaaS service. */
 export const PaasServiceResourceLimit: Schema.Schema<PaasServiceResourceLimit, PaasServiceResourceLimitEncoded> = S
-  .model("PaasServiceResourceLimit", {
-    resource: S.optional(Schema.String),
-    limit: S.optional(Schema.Number)
-  })
+  .lazy("PaasServiceResourceLimit", () =>
+    S.model("PaasServiceResourceLimit", {
+      resource: S.optional(Schema.String),
+      limit: S.optional(Schema.Number)
+    }))
 
 /** A PaaS service. Managed services (databases, caches, Kubernetes) run from a PaaS template. */
 export interface PaasService {
@@ -1882,25 +1990,29 @@ export interface PaasServiceEncoded {
 }
 
 /** A PaaS service. Managed services (databases, caches, Kubernetes) run from a PaaS template. */
-export const PaasService: Schema.Schema<PaasService, PaasServiceEncoded> = S.model("PaasService", {
-  object_uuid: Schema.String,
-  labels: S.optional(S.Strings),
-  credentials: S.optional(Schema.Array(PaasServiceCredentialsItem)),
-  create_time: S.optional(Schema.DateTimeUtc),
-  listen_ports: S.optional(
-    Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Number }) })
-  ),
-  security_zone_uuid: S.optional(Schema.String),
-  service_template_uuid: S.optional(Schema.String),
-  usage_in_minutes: S.optional(Schema.Number),
-  current_price: S.optional(S.NumberOrString),
-  change_time: S.optional(Schema.DateTimeUtc),
-  status: S.optional(Schema.String),
-  name: S.optional(Schema.String),
-  parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  resource_limits: S.optional(Schema.Array(PaasServiceResourceLimit)),
-  upgrade_options: S.optional(S.Strings)
-})
+export const PaasService: Schema.Schema<PaasService, PaasServiceEncoded> = S.lazy(
+  "PaasService",
+  () =>
+    S.model("PaasService", {
+      object_uuid: Schema.String,
+      labels: S.optional(S.Strings),
+      credentials: S.optional(Schema.Array(PaasServiceCredentialsItem)),
+      create_time: S.optional(Schema.DateTimeUtc),
+      listen_ports: S.optional(
+        Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Number }) })
+      ),
+      security_zone_uuid: S.optional(Schema.String),
+      service_template_uuid: S.optional(Schema.String),
+      usage_in_minutes: S.optional(Schema.Number),
+      current_price: S.optional(S.NumberOrString),
+      change_time: S.optional(Schema.DateTimeUtc),
+      status: S.optional(Schema.String),
+      name: S.optional(Schema.String),
+      parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+      resource_limits: S.optional(Schema.Array(PaasServiceResourceLimit)),
+      upgrade_options: S.optional(S.Strings)
+    })
+)
 
 /** The reply listing PaaS services. */
 export const PaasServicesGetResponse = S.listUnder("paas_services", PaasService)
@@ -1929,17 +2041,18 @@ export interface PaasServiceCreateResponseEncoded {
 
 /** The reply to a PaaS service create, with its credentials and ports. */
 export const PaasServiceCreateResponse: Schema.Schema<PaasServiceCreateResponse, PaasServiceCreateResponseEncoded> = S
-  .model("PaasServiceCreateResponse", {
-    request_uuid: Schema.String,
-    listen_ports: S.optional(
-      Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Number }) })
-    ),
-    paas_service_uuid: S.optional(Schema.String),
-    credentials: S.optional(Schema.Array(PaasServiceCredentialsItem)),
-    object_uuid: Schema.String,
-    parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-    resource_limits: S.optional(Schema.Array(PaasServiceResourceLimit))
-  })
+  .lazy("PaasServiceCreateResponse", () =>
+    S.model("PaasServiceCreateResponse", {
+      request_uuid: Schema.String,
+      listen_ports: S.optional(
+        Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Number }) })
+      ),
+      paas_service_uuid: S.optional(Schema.String),
+      credentials: S.optional(Schema.Array(PaasServiceCredentialsItem)),
+      object_uuid: Schema.String,
+      parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+      resource_limits: S.optional(Schema.Array(PaasServiceResourceLimit))
+    }))
 
 /** The reply holding one PaaS service. */
 export const PaasServiceGetResponse = S.under("paas_service", PaasService)
@@ -1963,15 +2076,16 @@ export interface PaasServiceMetricsEncoded {
 }
 
 /** Usage figures of a PaaS service over a time span. */
-export const PaasServiceMetrics: Schema.Schema<PaasServiceMetrics, PaasServiceMetricsEncoded> = S.model(
+export const PaasServiceMetrics: Schema.Schema<PaasServiceMetrics, PaasServiceMetricsEncoded> = S.lazy(
   "PaasServiceMetrics",
-  {
-    begin_time: S.optional(Schema.String),
-    end_time: S.optional(Schema.String),
-    paas_service_uuid: S.optional(Schema.String),
-    core_usage: S.optional(MetricsValue),
-    storage_size: S.optional(MetricsValue)
-  }
+  () =>
+    S.model("PaasServiceMetrics", {
+      begin_time: S.optional(Schema.String),
+      end_time: S.optional(Schema.String),
+      paas_service_uuid: S.optional(Schema.String),
+      core_usage: S.optional(MetricsValue),
+      storage_size: S.optional(MetricsValue)
+    })
 )
 
 /** The reply listing PaasServiceMetricses. */
@@ -1990,10 +2104,11 @@ export type PaasServiceTemplateResourcesEncoded = PaasServiceTemplateResources
 export const PaasServiceTemplateResources: Schema.Schema<
   PaasServiceTemplateResources,
   PaasServiceTemplateResourcesEncoded
-> = S.model("PaasServiceTemplateResources", {
-  memory: S.optional(Schema.Number),
-  connections: S.optional(Schema.Number)
-})
+> = S.lazy("PaasServiceTemplateResources", () =>
+  S.model("PaasServiceTemplateResources", {
+    memory: S.optional(Schema.Number),
+    connections: S.optional(Schema.Number)
+  }))
 
 /** A PaaS template. The kinds of managed service a PaaS service can be created from. */
 export interface PaasServiceTemplate {
@@ -2036,28 +2151,29 @@ export interface PaasServiceTemplateEncoded {
 }
 
 /** A PaaS template. The kinds of managed service a PaaS service can be created from. */
-export const PaasServiceTemplate: Schema.Schema<PaasServiceTemplate, PaasServiceTemplateEncoded> = S.model(
+export const PaasServiceTemplate: Schema.Schema<PaasServiceTemplate, PaasServiceTemplateEncoded> = S.lazy(
   "PaasServiceTemplate",
-  {
-    name: S.optional(Schema.String),
-    object_uuid: Schema.String,
-    category: S.optional(Schema.String),
-    flavour: S.optional(Schema.String),
-    version: S.optional(S.NumberOrString),
-    performance_class: S.optional(Schema.String),
-    version_upgrades: S.optional(S.Strings),
-    performance_class_updates: S.optional(S.Strings),
-    patch_updates: S.optional(S.Strings),
-    labels: S.optional(S.Strings),
-    product_no: S.optional(Schema.Number),
-    discount_product_no: S.optional(Schema.Number),
-    discount_period: S.optional(Schema.Number),
-    resources: S.optional(PaasServiceTemplateResources),
-    status: S.optional(Schema.String),
-    parameters_schema: S.optional(
-      Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Unknown }) })
-    )
-  }
+  () =>
+    S.model("PaasServiceTemplate", {
+      name: S.optional(Schema.String),
+      object_uuid: Schema.String,
+      category: S.optional(Schema.String),
+      flavour: S.optional(Schema.String),
+      version: S.optional(S.NumberOrString),
+      performance_class: S.optional(Schema.String),
+      version_upgrades: S.optional(S.Strings),
+      performance_class_updates: S.optional(S.Strings),
+      patch_updates: S.optional(S.Strings),
+      labels: S.optional(S.Strings),
+      product_no: S.optional(Schema.Number),
+      discount_product_no: S.optional(Schema.Number),
+      discount_period: S.optional(Schema.Number),
+      resources: S.optional(PaasServiceTemplateResources),
+      status: S.optional(Schema.String),
+      parameters_schema: S.optional(
+        Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Unknown }) })
+      )
+    })
 )
 
 /** The reply listing PaaS templates. */
@@ -2075,9 +2191,10 @@ export type ServiceinPaasSecurityZonesItemEncoded = ServiceinPaasSecurityZonesIt
 export const ServiceinPaasSecurityZonesItem: Schema.Schema<
   ServiceinPaasSecurityZonesItem,
   ServiceinPaasSecurityZonesItemEncoded
-> = S.model("ServiceinPaasSecurityZonesItem", {
-  object_uuid: S.optional(Schema.String)
-})
+> = S.lazy("ServiceinPaasSecurityZonesItem", () =>
+  S.model("ServiceinPaasSecurityZonesItem", {
+    object_uuid: S.optional(Schema.String)
+  }))
 
 /** The PaaS services in a security zone. */
 export interface PaasSecurityZonesRelation {
@@ -2091,9 +2208,10 @@ export interface PaasSecurityZonesRelationEncoded {
 
 /** The PaaS services in a security zone. */
 export const PaasSecurityZonesRelation: Schema.Schema<PaasSecurityZonesRelation, PaasSecurityZonesRelationEncoded> = S
-  .model("PaasSecurityZonesRelation", {
-    services: S.optional(Schema.Array(ServiceinPaasSecurityZonesItem))
-  })
+  .lazy("PaasSecurityZonesRelation", () =>
+    S.model("PaasSecurityZonesRelation", {
+      services: S.optional(Schema.Array(ServiceinPaasSecurityZonesItem))
+    }))
 
 /** A PaaS security zone as a list shows it. */
 export interface PaasSecurityZones {
@@ -2126,21 +2244,22 @@ export interface PaasSecurityZonesEncoded {
 }
 
 /** A PaaS security zone as a list shows it. */
-export const PaasSecurityZones: Schema.Schema<PaasSecurityZones, PaasSecurityZonesEncoded> = S.model(
+export const PaasSecurityZones: Schema.Schema<PaasSecurityZones, PaasSecurityZonesEncoded> = S.lazy(
   "PaasSecurityZones",
-  {
-    location_country: S.optional(Schema.String),
-    relations: S.optional(PaasSecurityZonesRelation),
-    create_time: S.optional(Schema.DateTimeUtc),
-    location_iata: S.optional(Schema.String),
-    object_uuid: Schema.String,
-    labels: S.optional(S.Strings),
-    location_name: S.optional(Schema.String),
-    status: S.optional(Schema.String),
-    location_uuid: S.optional(Schema.String),
-    change_time: S.optional(Schema.DateTimeUtc),
-    name: S.optional(Schema.String)
-  }
+  () =>
+    S.model("PaasSecurityZones", {
+      location_country: S.optional(Schema.String),
+      relations: S.optional(PaasSecurityZonesRelation),
+      create_time: S.optional(Schema.DateTimeUtc),
+      location_iata: S.optional(Schema.String),
+      object_uuid: Schema.String,
+      labels: S.optional(S.Strings),
+      location_name: S.optional(Schema.String),
+      status: S.optional(Schema.String),
+      location_uuid: S.optional(Schema.String),
+      change_time: S.optional(Schema.DateTimeUtc),
+      name: S.optional(Schema.String)
+    })
 )
 
 /** The reply listing PaaS security zones. */
@@ -2160,11 +2279,12 @@ export type PaasSecurityZoneCreateResponseEncoded = PaasSecurityZoneCreateRespon
 export const PaasSecurityZoneCreateResponse: Schema.Schema<
   PaasSecurityZoneCreateResponse,
   PaasSecurityZoneCreateResponseEncoded
-> = S.model("PaasSecurityZoneCreateResponse", {
-  request_uuid: Schema.String,
-  paas_security_zone_uuid: S.optional(Schema.String),
-  object_uuid: S.optional(Schema.String)
-})
+> = S.lazy("PaasSecurityZoneCreateResponse", () =>
+  S.model("PaasSecurityZoneCreateResponse", {
+    request_uuid: Schema.String,
+    paas_security_zone_uuid: S.optional(Schema.String),
+    object_uuid: S.optional(Schema.String)
+  }))
 
 /** Part of ServiceinPaasSecurityZone. */
 export interface ServiceinPaasSecurityZoneItem {
@@ -2194,18 +2314,19 @@ export interface ServiceinPaasSecurityZoneItemEncoded {
 export const ServiceinPaasSecurityZoneItem: Schema.Schema<
   ServiceinPaasSecurityZoneItem,
   ServiceinPaasSecurityZoneItemEncoded
-> = S.model("ServiceinPaasSecurityZoneItem", {
-  object_uuid: S.optional(Schema.String),
-  listen_ports: S.optional(
-    Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Number }) })
-  ),
-  name: S.optional(Schema.String),
-  service_template_uuid: S.optional(Schema.String),
-  credentials: S.optional(Schema.Array(PaasServiceCredentialsItem)),
-  resources: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  security_zone_uuid: S.optional(Schema.String),
-  parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
-})
+> = S.lazy("ServiceinPaasSecurityZoneItem", () =>
+  S.model("ServiceinPaasSecurityZoneItem", {
+    object_uuid: S.optional(Schema.String),
+    listen_ports: S.optional(
+      Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Number }) })
+    ),
+    name: S.optional(Schema.String),
+    service_template_uuid: S.optional(Schema.String),
+    credentials: S.optional(Schema.Array(PaasServiceCredentialsItem)),
+    resources: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+    security_zone_uuid: S.optional(Schema.String),
+    parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+  }))
 
 /** The PaaS services in a security zone. */
 export interface PaasSecurityZoneRelation {
@@ -2219,9 +2340,10 @@ export interface PaasSecurityZoneRelationEncoded {
 
 /** The PaaS services in a security zone. */
 export const PaasSecurityZoneRelation: Schema.Schema<PaasSecurityZoneRelation, PaasSecurityZoneRelationEncoded> = S
-  .model("PaasSecurityZoneRelation", {
-    services: S.optional(Schema.Array(ServiceinPaasSecurityZoneItem))
-  })
+  .lazy("PaasSecurityZoneRelation", () =>
+    S.model("PaasSecurityZoneRelation", {
+      services: S.optional(Schema.Array(ServiceinPaasSecurityZoneItem))
+    }))
 
 /** A PaaS security zone. Isolated networks that PaaS services run in. */
 export interface PaasSecurityZone {
@@ -2254,19 +2376,23 @@ export interface PaasSecurityZoneEncoded {
 }
 
 /** A PaaS security zone. Isolated networks that PaaS services run in. */
-export const PaasSecurityZone: Schema.Schema<PaasSecurityZone, PaasSecurityZoneEncoded> = S.model("PaasSecurityZone", {
-  location_country: S.optional(Schema.String),
-  relations: S.optional(PaasSecurityZoneRelation),
-  create_time: S.optional(Schema.DateTimeUtc),
-  location_iata: S.optional(Schema.String),
-  object_uuid: Schema.String,
-  labels: S.optional(S.Strings),
-  location_name: S.optional(Schema.String),
-  status: S.optional(Schema.String),
-  location_uuid: S.optional(Schema.String),
-  change_time: S.optional(Schema.DateTimeUtc),
-  name: S.optional(Schema.String)
-})
+export const PaasSecurityZone: Schema.Schema<PaasSecurityZone, PaasSecurityZoneEncoded> = S.lazy(
+  "PaasSecurityZone",
+  () =>
+    S.model("PaasSecurityZone", {
+      location_country: S.optional(Schema.String),
+      relations: S.optional(PaasSecurityZoneRelation),
+      create_time: S.optional(Schema.DateTimeUtc),
+      location_iata: S.optional(Schema.String),
+      object_uuid: Schema.String,
+      labels: S.optional(S.Strings),
+      location_name: S.optional(Schema.String),
+      status: S.optional(Schema.String),
+      location_uuid: S.optional(Schema.String),
+      change_time: S.optional(Schema.DateTimeUtc),
+      name: S.optional(Schema.String)
+    })
+)
 
 /** The reply holding one PaaS security zone. */
 export const PaasSecurityZoneGetResponse = S.under("paas_security_zone", PaasSecurityZone)
@@ -2340,26 +2466,30 @@ export interface LoadbalancerEncoded {
 }
 
 /** A load balancer. Load balancers that forward ports of their public IP addresses to servers. */
-export const Loadbalancer: Schema.Schema<Loadbalancer, LoadbalancerEncoded> = S.model("Loadbalancer", {
-  object_uuid: Schema.String,
-  name: S.optional(Schema.String),
-  forwarding_rules: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-  location_iata: S.optional(Schema.String),
-  location_uuid: S.optional(Schema.String),
-  backend_servers: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-  change_time: S.optional(Schema.DateTimeUtc),
-  status: S.optional(Schema.String),
-  current_price: S.optional(S.NumberOrString),
-  location_country: S.optional(Schema.String),
-  redirect_http_to_https: S.optional(Schema.Boolean),
-  labels: S.optional(S.Strings),
-  location_name: S.optional(Schema.String),
-  usage_in_minutes: S.optional(Schema.Number),
-  algorithm: S.optional(Schema.String),
-  create_time: S.optional(Schema.DateTimeUtc),
-  listen_ipv4_uuid: S.optional(Schema.String),
-  listen_ipv6_uuid: S.optional(Schema.String)
-})
+export const Loadbalancer: Schema.Schema<Loadbalancer, LoadbalancerEncoded> = S.lazy(
+  "Loadbalancer",
+  () =>
+    S.model("Loadbalancer", {
+      object_uuid: Schema.String,
+      name: S.optional(Schema.String),
+      forwarding_rules: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+      location_iata: S.optional(Schema.String),
+      location_uuid: S.optional(Schema.String),
+      backend_servers: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+      change_time: S.optional(Schema.DateTimeUtc),
+      status: S.optional(Schema.String),
+      current_price: S.optional(S.NumberOrString),
+      location_country: S.optional(Schema.String),
+      redirect_http_to_https: S.optional(Schema.Boolean),
+      labels: S.optional(S.Strings),
+      location_name: S.optional(Schema.String),
+      usage_in_minutes: S.optional(Schema.Number),
+      algorithm: S.optional(Schema.String),
+      create_time: S.optional(Schema.DateTimeUtc),
+      listen_ipv4_uuid: S.optional(Schema.String),
+      listen_ipv6_uuid: S.optional(Schema.String)
+    })
+)
 
 /** The reply listing deleted load balancers. */
 export const DeletedLoadbalancersGetResponse = S.listUnder("deleted_loadbalancers", Loadbalancer)
@@ -2397,11 +2527,12 @@ export interface SnapshotScheduleRelationsSnapshotEncoded {
 export const SnapshotScheduleRelationsSnapshot: Schema.Schema<
   SnapshotScheduleRelationsSnapshot,
   SnapshotScheduleRelationsSnapshotEncoded
-> = S.model("SnapshotScheduleRelationsSnapshot", {
-  create_time: S.optional(Schema.DateTimeUtc),
-  name: S.optional(Schema.String),
-  object_uuid: S.optional(Schema.String)
-})
+> = S.lazy("SnapshotScheduleRelationsSnapshot", () =>
+  S.model("SnapshotScheduleRelationsSnapshot", {
+    create_time: S.optional(Schema.DateTimeUtc),
+    name: S.optional(Schema.String),
+    object_uuid: S.optional(Schema.String)
+  }))
 
 /** Part of SnapshotSchedule. */
 export interface SnapshotScheduleRelations {
@@ -2415,9 +2546,10 @@ export interface SnapshotScheduleRelationsEncoded {
 
 /** Part of SnapshotSchedule. */
 export const SnapshotScheduleRelations: Schema.Schema<SnapshotScheduleRelations, SnapshotScheduleRelationsEncoded> = S
-  .model("SnapshotScheduleRelations", {
-    snapshots: S.optional(Schema.Array(SnapshotScheduleRelationsSnapshot))
-  })
+  .lazy("SnapshotScheduleRelations", () =>
+    S.model("SnapshotScheduleRelations", {
+      snapshots: S.optional(Schema.Array(SnapshotScheduleRelationsSnapshot))
+    }))
 
 /** A snapshot schedule. Schedules that take snapshots of a storage at a fixed interval and keep the latest ones. */
 export interface SnapshotSchedule {
@@ -2450,19 +2582,23 @@ export interface SnapshotScheduleEncoded {
 }
 
 /** A snapshot schedule. Schedules that take snapshots of a storage at a fixed interval and keep the latest ones. */
-export const SnapshotSchedule: Schema.Schema<SnapshotSchedule, SnapshotScheduleEncoded> = S.model("SnapshotSchedule", {
-  change_time: S.optional(Schema.DateTimeUtc),
-  create_time: S.optional(Schema.DateTimeUtc),
-  keep_snapshots: S.optional(Schema.Number),
-  labels: S.optional(S.Strings),
-  name: S.optional(Schema.String),
-  next_runtime: S.optional(Schema.DateTimeUtc),
-  object_uuid: Schema.String,
-  relations: S.optional(SnapshotScheduleRelations),
-  run_interval: S.optional(Schema.Number),
-  status: S.optional(Schema.String),
-  storage_uuid: S.optional(Schema.String)
-})
+export const SnapshotSchedule: Schema.Schema<SnapshotSchedule, SnapshotScheduleEncoded> = S.lazy(
+  "SnapshotSchedule",
+  () =>
+    S.model("SnapshotSchedule", {
+      change_time: S.optional(Schema.DateTimeUtc),
+      create_time: S.optional(Schema.DateTimeUtc),
+      keep_snapshots: S.optional(Schema.Number),
+      labels: S.optional(S.Strings),
+      name: S.optional(Schema.String),
+      next_runtime: S.optional(Schema.DateTimeUtc),
+      object_uuid: Schema.String,
+      relations: S.optional(SnapshotScheduleRelations),
+      run_interval: S.optional(Schema.Number),
+      status: S.optional(Schema.String),
+      storage_uuid: S.optional(Schema.String)
+    })
+)
 
 /** The reply listing snapshot schedules. */
 export const SnapshotSchedulesGetResponse = S.listUnder("snapshot_schedules", SnapshotSchedule)
@@ -2487,12 +2623,16 @@ export interface StorageBackupEncoded {
 }
 
 /** A backup. Backups of a storage, kept apart from it, to roll it back to or import as a new storage. */
-export const StorageBackup: Schema.Schema<StorageBackup, StorageBackupEncoded> = S.model("StorageBackup", {
-  object_uuid: Schema.String,
-  name: S.optional(Schema.String),
-  create_time: S.optional(Schema.DateTimeUtc),
-  Capacity: S.optional(Schema.Number)
-})
+export const StorageBackup: Schema.Schema<StorageBackup, StorageBackupEncoded> = S.lazy(
+  "StorageBackup",
+  () =>
+    S.model("StorageBackup", {
+      object_uuid: Schema.String,
+      name: S.optional(Schema.String),
+      create_time: S.optional(Schema.DateTimeUtc),
+      Capacity: S.optional(Schema.Number)
+    })
+)
 
 /** The reply listing backups. */
 export const StorageBackupsGetResponse = S.listUnder("backups", StorageBackup)
@@ -2515,11 +2655,15 @@ export interface StorageBackupScheduleRelationsStoragesBackupEncoded {
 export const StorageBackupScheduleRelationsStoragesBackup: Schema.Schema<
   StorageBackupScheduleRelationsStoragesBackup,
   StorageBackupScheduleRelationsStoragesBackupEncoded
-> = S.model("StorageBackupScheduleRelationsStoragesBackup", {
-  create_time: S.optional(Schema.DateTimeUtc),
-  name: S.optional(Schema.String),
-  object_uuid: S.optional(Schema.String)
-})
+> = S.lazy(
+  "StorageBackupScheduleRelationsStoragesBackup",
+  () =>
+    S.model("StorageBackupScheduleRelationsStoragesBackup", {
+      create_time: S.optional(Schema.DateTimeUtc),
+      name: S.optional(Schema.String),
+      object_uuid: S.optional(Schema.String)
+    })
+)
 
 /** Part of StorageBackupSchedule. */
 export interface StorageBackupScheduleRelations {
@@ -2535,9 +2679,10 @@ export interface StorageBackupScheduleRelationsEncoded {
 export const StorageBackupScheduleRelations: Schema.Schema<
   StorageBackupScheduleRelations,
   StorageBackupScheduleRelationsEncoded
-> = S.model("StorageBackupScheduleRelations", {
-  storages_backups: S.optional(Schema.Array(StorageBackupScheduleRelationsStoragesBackup))
-})
+> = S.lazy("StorageBackupScheduleRelations", () =>
+  S.model("StorageBackupScheduleRelations", {
+    storages_backups: S.optional(Schema.Array(StorageBackupScheduleRelationsStoragesBackup))
+  }))
 
 /** A backup schedule. Schedules that back a storage up at a fixed interval and keep the latest backups. */
 export interface StorageBackupSchedule {
@@ -2570,21 +2715,22 @@ export interface StorageBackupScheduleEncoded {
 }
 
 /** A backup schedule. Schedules that back a storage up at a fixed interval and keep the latest backups. */
-export const StorageBackupSchedule: Schema.Schema<StorageBackupSchedule, StorageBackupScheduleEncoded> = S.model(
+export const StorageBackupSchedule: Schema.Schema<StorageBackupSchedule, StorageBackupScheduleEncoded> = S.lazy(
   "StorageBackupSchedule",
-  {
-    change_time: S.optional(Schema.DateTimeUtc),
-    create_time: S.optional(Schema.DateTimeUtc),
-    keep_backups: S.optional(Schema.Number),
-    name: S.optional(Schema.String),
-    next_runtime: S.optional(Schema.DateTimeUtc),
-    object_uuid: Schema.String,
-    relations: S.optional(StorageBackupScheduleRelations),
-    run_interval: S.optional(Schema.Number),
-    status: S.optional(Schema.String),
-    storage_uuid: S.optional(Schema.String),
-    active: S.optional(Schema.Boolean)
-  }
+  () =>
+    S.model("StorageBackupSchedule", {
+      change_time: S.optional(Schema.DateTimeUtc),
+      create_time: S.optional(Schema.DateTimeUtc),
+      keep_backups: S.optional(Schema.Number),
+      name: S.optional(Schema.String),
+      next_runtime: S.optional(Schema.DateTimeUtc),
+      object_uuid: Schema.String,
+      relations: S.optional(StorageBackupScheduleRelations),
+      run_interval: S.optional(Schema.Number),
+      status: S.optional(Schema.String),
+      storage_uuid: S.optional(Schema.String),
+      active: S.optional(Schema.Boolean)
+    })
 )
 
 /** The reply listing backup schedules. */
@@ -2607,11 +2753,12 @@ export type MarketplaceApplicationSetupEncoded = MarketplaceApplicationSetup
 export const MarketplaceApplicationSetup: Schema.Schema<
   MarketplaceApplicationSetup,
   MarketplaceApplicationSetupEncoded
-> = S.model("MarketplaceApplicationSetup", {
-  capacity: S.optional(Schema.Number),
-  cores: S.optional(Schema.Number),
-  memory: S.optional(Schema.Number)
-})
+> = S.lazy("MarketplaceApplicationSetup", () =>
+  S.model("MarketplaceApplicationSetup", {
+    capacity: S.optional(Schema.Number),
+    cores: S.optional(Schema.Number),
+    memory: S.optional(Schema.Number)
+  }))
 
 /** What the marketplace shows about an application. */
 export interface MarketplaceApplicationMetadata {
@@ -2635,19 +2782,20 @@ export type MarketplaceApplicationMetadataEncoded = MarketplaceApplicationMetada
 export const MarketplaceApplicationMetadata: Schema.Schema<
   MarketplaceApplicationMetadata,
   MarketplaceApplicationMetadataEncoded
-> = S.model("MarketplaceApplicationMetadata", {
-  license: S.optional(Schema.String),
-  os: S.optional(Schema.String),
-  components: S.optional(S.Strings),
-  overview: S.optional(Schema.String),
-  hints: S.optional(Schema.String),
-  term_of_use: S.optional(Schema.String),
-  icon: S.optional(Schema.String),
-  features: S.optional(Schema.String),
-  terms_of_use: S.optional(Schema.String),
-  authors: S.optional(Schema.String),
-  advices: S.optional(Schema.String)
-})
+> = S.lazy("MarketplaceApplicationMetadata", () =>
+  S.model("MarketplaceApplicationMetadata", {
+    license: S.optional(Schema.String),
+    os: S.optional(Schema.String),
+    components: S.optional(S.Strings),
+    overview: S.optional(Schema.String),
+    hints: S.optional(Schema.String),
+    term_of_use: S.optional(Schema.String),
+    icon: S.optional(Schema.String),
+    features: S.optional(Schema.String),
+    terms_of_use: S.optional(Schema.String),
+    authors: S.optional(Schema.String),
+    advices: S.optional(Schema.String)
+  }))
 
 /** A marketplace application. Applications of the marketplace: published, or made from a snapshot and imported by hash. */
 export interface MarketplaceApplication {
@@ -2700,31 +2848,32 @@ export interface MarketplaceApplicationEncoded {
 }
 
 /** A marketplace application. Applications of the marketplace: published, or made from a snapshot and imported by hash. */
-export const MarketplaceApplication: Schema.Schema<MarketplaceApplication, MarketplaceApplicationEncoded> = S.model(
+export const MarketplaceApplication: Schema.Schema<MarketplaceApplication, MarketplaceApplicationEncoded> = S.lazy(
   "MarketplaceApplication",
-  {
-    name: S.optional(Schema.String),
-    unique_hash: S.optional(Schema.String),
-    object_storage_path: S.optional(Schema.String),
-    application_owner: S.optional(Schema.Boolean),
-    setup: S.optional(MarketplaceApplicationSetup),
-    published: S.optional(Schema.Boolean),
-    published_date: S.optional(Schema.DateTimeUtc),
-    publish_requested: S.optional(S.BooleanOrString),
-    publish_requested_date: S.optional(Schema.DateTimeUtc),
-    publish_global_requested: S.optional(S.BooleanOrString),
-    publish_global_requested_date: S.optional(Schema.DateTimeUtc),
-    published_global: S.optional(Schema.Boolean),
-    published_global_date: S.optional(Schema.DateTimeUtc),
-    category: S.optional(Schema.String),
-    metadata: S.optional(MarketplaceApplicationMetadata),
-    change_time: S.optional(Schema.DateTimeUtc),
-    create_time: S.optional(Schema.DateTimeUtc),
-    labels: S.optional(S.Strings),
-    object_uuid: Schema.String,
-    status: S.optional(Schema.String),
-    application_type: S.optional(Schema.String)
-  }
+  () =>
+    S.model("MarketplaceApplication", {
+      name: S.optional(Schema.String),
+      unique_hash: S.optional(Schema.String),
+      object_storage_path: S.optional(Schema.String),
+      application_owner: S.optional(Schema.Boolean),
+      setup: S.optional(MarketplaceApplicationSetup),
+      published: S.optional(Schema.Boolean),
+      published_date: S.optional(Schema.DateTimeUtc),
+      publish_requested: S.optional(S.BooleanOrString),
+      publish_requested_date: S.optional(Schema.DateTimeUtc),
+      publish_global_requested: S.optional(S.BooleanOrString),
+      publish_global_requested_date: S.optional(Schema.DateTimeUtc),
+      published_global: S.optional(Schema.Boolean),
+      published_global_date: S.optional(Schema.DateTimeUtc),
+      category: S.optional(Schema.String),
+      metadata: S.optional(MarketplaceApplicationMetadata),
+      change_time: S.optional(Schema.DateTimeUtc),
+      create_time: S.optional(Schema.DateTimeUtc),
+      labels: S.optional(S.Strings),
+      object_uuid: Schema.String,
+      status: S.optional(Schema.String),
+      application_type: S.optional(Schema.String)
+    })
 )
 
 /** The reply listing marketplace applications. */
@@ -2744,11 +2893,12 @@ export type MarketplaceApplicationCreateResponseEncoded = MarketplaceApplication
 export const MarketplaceApplicationCreateResponse: Schema.Schema<
   MarketplaceApplicationCreateResponse,
   MarketplaceApplicationCreateResponseEncoded
-> = S.model("MarketplaceApplicationCreateResponse", {
-  request_uuid: Schema.String,
-  object_uuid: Schema.String,
-  unique_hash: S.optional(Schema.String)
-})
+> = S.lazy("MarketplaceApplicationCreateResponse", () =>
+  S.model("MarketplaceApplicationCreateResponse", {
+    request_uuid: Schema.String,
+    object_uuid: Schema.String,
+    unique_hash: S.optional(Schema.String)
+  }))
 
 /** The reply holding one marketplace application. */
 export const MarketplaceApplicationGetResponse = S.under("application", MarketplaceApplication)
@@ -2772,13 +2922,14 @@ export interface LabelEncoded {
 }
 
 /** A label. The labels in use on the account, each with the objects carrying it. */
-export const Label: Schema.Schema<Label, LabelEncoded> = S.model("Label", {
-  label: Schema.String,
-  create_time: S.optional(Schema.DateTimeUtc),
-  change_time: S.optional(Schema.DateTimeUtc),
-  relations: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-  status: S.optional(Schema.String)
-})
+export const Label: Schema.Schema<Label, LabelEncoded> = S.lazy("Label", () =>
+  S.model("Label", {
+    label: Schema.String,
+    create_time: S.optional(Schema.DateTimeUtc),
+    change_time: S.optional(Schema.DateTimeUtc),
+    relations: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+    status: S.optional(Schema.String)
+  }))
 
 /** The reply listing labels. */
 export const LabelsGetResponse = S.listUnder("labels", Label, "label")
@@ -2812,19 +2963,20 @@ export interface ServerCreate {
 }
 
 /** What creating a server takes. */
-export const ServerCreate: Schema.Schema<ServerCreate> = Schema.Struct({
-  name: Name,
-  cores: PositiveInt,
-  memory: PositiveInt,
-  labels: S.optional(Schema.Array(Schema.String)),
-  status: S.optional(Schema.String),
-  availability_zone: S.optional(Schema.String),
-  auto_recovery: S.optional(Schema.Boolean),
-  hardware_profile: S.optional(
-    Schema.Literal("default", "nested", "legacy", "cisco_csr", "sophos_utm", "f5_bigip", "q35", "q35_nested")
-  ),
-  location_uuid: S.optional(IdInput)
-})
+export const ServerCreate: Schema.Schema<ServerCreate> = S.lazy("ServerCreate", () =>
+  Schema.Struct({
+    name: Name,
+    cores: PositiveInt,
+    memory: PositiveInt,
+    labels: S.optional(Schema.Array(Schema.String)),
+    status: S.optional(Schema.String),
+    availability_zone: S.optional(Schema.String),
+    auto_recovery: S.optional(Schema.Boolean),
+    hardware_profile: S.optional(
+      Schema.Literal("default", "nested", "legacy", "cisco_csr", "sophos_utm", "f5_bigip", "q35", "q35_nested")
+    ),
+    location_uuid: S.optional(IdInput)
+  }))
 
 /** What an update of a server may change. */
 export interface ServerUpdate {
@@ -2837,14 +2989,15 @@ export interface ServerUpdate {
 }
 
 /** What an update of a server may change. */
-export const ServerUpdate: Schema.Schema<ServerUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  cores: S.optional(PositiveInt),
-  memory: S.optional(PositiveInt),
-  labels: S.optional(Schema.Array(Schema.String)),
-  availability_zone: S.optional(Schema.String),
-  auto_recovery: S.optional(Schema.Boolean)
-})
+export const ServerUpdate: Schema.Schema<ServerUpdate> = S.lazy("ServerUpdate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    cores: S.optional(PositiveInt),
+    memory: S.optional(PositiveInt),
+    labels: S.optional(Schema.Array(Schema.String)),
+    availability_zone: S.optional(Schema.String),
+    auto_recovery: S.optional(Schema.Boolean)
+  }))
 
 /** What powering a server on or off takes. */
 export interface ServerPowerUpdate {
@@ -2852,9 +3005,10 @@ export interface ServerPowerUpdate {
 }
 
 /** What powering a server on or off takes. */
-export const ServerPowerUpdate: Schema.Schema<ServerPowerUpdate> = Schema.Struct({
-  power: S.optional(Schema.Boolean)
-})
+export const ServerPowerUpdate: Schema.Schema<ServerPowerUpdate> = S.lazy("ServerPowerUpdate", () =>
+  Schema.Struct({
+    power: S.optional(Schema.Boolean)
+  }))
 
 /** The (empty) body of a shutdown. */
 export const ServerPowerShutdownPayload: Schema.Schema<{ readonly [key: string]: unknown }> = Schema.Record({
@@ -2868,9 +3022,10 @@ export interface LinkIp {
 }
 
 /** What attaching an IP address to a server takes. */
-export const LinkIp: Schema.Schema<LinkIp> = Schema.Struct({
-  object_uuid: S.optional(IdInput)
-})
+export const LinkIp: Schema.Schema<LinkIp> = S.lazy("LinkIp", () =>
+  Schema.Struct({
+    object_uuid: S.optional(IdInput)
+  }))
 
 /** What attaching a storage to a server takes. */
 export interface LinkStorage {
@@ -2879,10 +3034,11 @@ export interface LinkStorage {
 }
 
 /** What attaching a storage to a server takes. */
-export const LinkStorage: Schema.Schema<LinkStorage> = Schema.Struct({
-  object_uuid: IdInput,
-  bootdevice: S.optional(Schema.Boolean)
-})
+export const LinkStorage: Schema.Schema<LinkStorage> = S.lazy("LinkStorage", () =>
+  Schema.Struct({
+    object_uuid: IdInput,
+    bootdevice: S.optional(Schema.Boolean)
+  }))
 
 /** What an update of a storage attachment may change. */
 export interface LinkedStorageUpdate {
@@ -2892,11 +3048,15 @@ export interface LinkedStorageUpdate {
 }
 
 /** What an update of a storage attachment may change. */
-export const LinkedStorageUpdate: Schema.Schema<LinkedStorageUpdate> = Schema.Struct({
-  ordering: S.optional(Schema.Int),
-  bootdevice: S.optional(Schema.Boolean),
-  l3security: S.optional(Schema.Array(Schema.String))
-})
+export const LinkedStorageUpdate: Schema.Schema<LinkedStorageUpdate> = S.lazy(
+  "LinkedStorageUpdate",
+  () =>
+    Schema.Struct({
+      ordering: S.optional(Schema.Int),
+      bootdevice: S.optional(Schema.Boolean),
+      l3security: S.optional(Schema.Array(Schema.String))
+    })
+)
 
 /** One firewall rule. */
 export interface RulesPropertiesInput {
@@ -2911,16 +3071,20 @@ export interface RulesPropertiesInput {
 }
 
 /** One firewall rule. */
-export const RulesPropertiesInput: Schema.Schema<RulesPropertiesInput> = Schema.Struct({
-  protocol: Schema.Literal("udp", "tcp"),
-  dst_port: S.optional(Schema.Union(Schema.Int, Schema.String)),
-  src_port: S.optional(Schema.Union(Schema.Int, Schema.String)),
-  src_cidr: S.optional(Schema.String),
-  action: Schema.Literal("accept", "drop"),
-  comment: S.optional(Schema.String),
-  dst_cidr: S.optional(Schema.String),
-  order: Schema.Union(Schema.Int, Schema.String)
-})
+export const RulesPropertiesInput: Schema.Schema<RulesPropertiesInput> = S.lazy(
+  "RulesPropertiesInput",
+  () =>
+    Schema.Struct({
+      protocol: Schema.Literal("udp", "tcp"),
+      dst_port: S.optional(Schema.Union(Schema.Int, Schema.String)),
+      src_port: S.optional(Schema.Union(Schema.Int, Schema.String)),
+      src_cidr: S.optional(Schema.String),
+      action: Schema.Literal("accept", "drop"),
+      comment: S.optional(Schema.String),
+      dst_cidr: S.optional(Schema.String),
+      order: Schema.Union(Schema.Int, Schema.String)
+    })
+)
 
 /** A firewall's rule sets, by direction and IP version. */
 export interface FirewallRulesInput {
@@ -2931,12 +3095,13 @@ export interface FirewallRulesInput {
 }
 
 /** A firewall's rule sets, by direction and IP version. */
-export const FirewallRulesInput: Schema.Schema<FirewallRulesInput> = Schema.Struct({
-  "rules-v6-in": S.optional(Schema.Array(RulesPropertiesInput)),
-  "rules-v6-out": S.optional(Schema.Array(RulesPropertiesInput)),
-  "rules-v4-in": S.optional(Schema.Array(RulesPropertiesInput)),
-  "rules-v4-out": S.optional(Schema.Array(RulesPropertiesInput))
-})
+export const FirewallRulesInput: Schema.Schema<FirewallRulesInput> = S.lazy("FirewallRulesInput", () =>
+  Schema.Struct({
+    "rules-v6-in": S.optional(Schema.Array(RulesPropertiesInput)),
+    "rules-v6-out": S.optional(Schema.Array(RulesPropertiesInput)),
+    "rules-v4-in": S.optional(Schema.Array(RulesPropertiesInput)),
+    "rules-v4-out": S.optional(Schema.Array(RulesPropertiesInput))
+  }))
 
 /** What connecting a server to a network takes. */
 export interface LinkNetwork {
@@ -2949,14 +3114,15 @@ export interface LinkNetwork {
 }
 
 /** What connecting a server to a network takes. */
-export const LinkNetwork: Schema.Schema<LinkNetwork> = Schema.Struct({
-  object_uuid: IdInput,
-  ordering: S.optional(Schema.Int),
-  bootdevice: S.optional(Schema.Boolean),
-  l3security: S.optional(Schema.Array(Schema.String)),
-  firewall: S.optional(FirewallRulesInput),
-  firewall_template_uuid: S.optional(IdInput)
-})
+export const LinkNetwork: Schema.Schema<LinkNetwork> = S.lazy("LinkNetwork", () =>
+  Schema.Struct({
+    object_uuid: IdInput,
+    ordering: S.optional(Schema.Int),
+    bootdevice: S.optional(Schema.Boolean),
+    l3security: S.optional(Schema.Array(Schema.String)),
+    firewall: S.optional(FirewallRulesInput),
+    firewall_template_uuid: S.optional(IdInput)
+  }))
 
 /** What an update of a network connection may change. */
 export interface LinkedNetworkUpdate {
@@ -2968,13 +3134,17 @@ export interface LinkedNetworkUpdate {
 }
 
 /** What an update of a network connection may change. */
-export const LinkedNetworkUpdate: Schema.Schema<LinkedNetworkUpdate> = Schema.Struct({
-  ordering: S.optional(Schema.Int),
-  bootdevice: S.optional(Schema.Boolean),
-  l3security: S.optional(Schema.Array(Schema.String)),
-  firewall: S.optional(FirewallRulesInput),
-  firewall_template_uuid: S.optional(IdInput)
-})
+export const LinkedNetworkUpdate: Schema.Schema<LinkedNetworkUpdate> = S.lazy(
+  "LinkedNetworkUpdate",
+  () =>
+    Schema.Struct({
+      ordering: S.optional(Schema.Int),
+      bootdevice: S.optional(Schema.Boolean),
+      l3security: S.optional(Schema.Array(Schema.String)),
+      firewall: S.optional(FirewallRulesInput),
+      firewall_template_uuid: S.optional(IdInput)
+    })
+)
 
 /** What inserting an ISO image in a server takes. */
 export interface LinkIsoimage {
@@ -2982,9 +3152,10 @@ export interface LinkIsoimage {
 }
 
 /** What inserting an ISO image in a server takes. */
-export const LinkIsoimage: Schema.Schema<LinkIsoimage> = Schema.Struct({
-  object_uuid: IdInput
-})
+export const LinkIsoimage: Schema.Schema<LinkIsoimage> = S.lazy("LinkIsoimage", () =>
+  Schema.Struct({
+    object_uuid: IdInput
+  }))
 
 /** What an update of an ISO image attachment may change. */
 export interface LinkedIsoimageUpdate {
@@ -2993,10 +3164,14 @@ export interface LinkedIsoimageUpdate {
 }
 
 /** What an update of an ISO image attachment may change. */
-export const LinkedIsoimageUpdate: Schema.Schema<LinkedIsoimageUpdate> = Schema.Struct({
-  bootdevice: S.optional(Schema.Boolean),
-  name: S.optional(Name)
-})
+export const LinkedIsoimageUpdate: Schema.Schema<LinkedIsoimageUpdate> = S.lazy(
+  "LinkedIsoimageUpdate",
+  () =>
+    Schema.Struct({
+      bootdevice: S.optional(Schema.Boolean),
+      name: S.optional(Name)
+    })
+)
 
 /** Part of StorageCreate. */
 export interface StorageCreateTemplate {
@@ -3008,13 +3183,19 @@ export interface StorageCreateTemplate {
 }
 
 /** Part of StorageCreate. */
-export const StorageCreateTemplate: Schema.Schema<StorageCreateTemplate> = Schema.Struct({
-  template_uuid: S.optional(IdInput),
-  hostname: S.optional(Schema.String),
-  password: S.optional(Schema.String),
-  password_type: S.optional(Schema.Literal("plain", "crypt")),
-  sshkeys: S.optional(Schema.Array(Schema.String))
-}).pipe(Schema.filter(S.hasFieldsOf([["template_uuid", "password", "password_type"], ["template_uuid", "sshkeys"]])))
+export const StorageCreateTemplate: Schema.Schema<StorageCreateTemplate> = S.lazy(
+  "StorageCreateTemplate",
+  () =>
+    Schema.Struct({
+      template_uuid: S.optional(IdInput),
+      hostname: S.optional(Schema.String),
+      password: S.optional(Schema.String),
+      password_type: S.optional(Schema.Literal("plain", "crypt")),
+      sshkeys: S.optional(Schema.Array(Schema.String))
+    }).pipe(
+      Schema.filter(S.hasFieldsOf([["template_uuid", "password", "password_type"], ["template_uuid", "sshkeys"]]))
+    )
+)
 
 /** What creating a storage takes. */
 export interface StorageCreate {
@@ -3028,15 +3209,16 @@ export interface StorageCreate {
 }
 
 /** What creating a storage takes. */
-export const StorageCreate: Schema.Schema<StorageCreate> = Schema.Struct({
-  name: Name,
-  capacity: Capacity,
-  labels: S.optional(Schema.Array(Schema.String)),
-  storage_type: S.optional(Schema.Literal("storage", "storage_high", "storage_insane")),
-  template: S.optional(StorageCreateTemplate),
-  storage_variant: S.optional(Schema.Literal("distributed", "local")),
-  location_uuid: S.optional(IdInput)
-}).pipe(Schema.filter(S.localCapacityAtMost(500)))
+export const StorageCreate: Schema.Schema<StorageCreate> = S.lazy("StorageCreate", () =>
+  Schema.Struct({
+    name: Name,
+    capacity: Capacity,
+    labels: S.optional(Schema.Array(Schema.String)),
+    storage_type: S.optional(Schema.Literal("storage", "storage_high", "storage_insane")),
+    template: S.optional(StorageCreateTemplate),
+    storage_variant: S.optional(Schema.Literal("distributed", "local")),
+    location_uuid: S.optional(IdInput)
+  }).pipe(Schema.filter(S.localCapacityAtMost(500))))
 
 /** What an update of a storage may change. */
 export interface StorageUpdate {
@@ -3047,12 +3229,13 @@ export interface StorageUpdate {
 }
 
 /** What an update of a storage may change. */
-export const StorageUpdate: Schema.Schema<StorageUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  capacity: S.optional(Capacity),
-  labels: S.optional(Schema.Array(Schema.String)),
-  storage_type: S.optional(Schema.Literal("storage", "storage_high", "storage_insane"))
-})
+export const StorageUpdate: Schema.Schema<StorageUpdate> = S.lazy("StorageUpdate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    capacity: S.optional(Capacity),
+    labels: S.optional(Schema.Array(Schema.String)),
+    storage_type: S.optional(Schema.Literal("storage", "storage_high", "storage_insane"))
+  }))
 
 /** What creating a network takes. */
 export interface NetworkCreate {
@@ -3063,12 +3246,13 @@ export interface NetworkCreate {
 }
 
 /** What creating a network takes. */
-export const NetworkCreate: Schema.Schema<NetworkCreate> = Schema.Struct({
-  name: Name,
-  l2security: S.optional(Schema.Boolean),
-  labels: S.optional(Schema.Array(Schema.String)),
-  location_uuid: S.optional(IdInput)
-})
+export const NetworkCreate: Schema.Schema<NetworkCreate> = S.lazy("NetworkCreate", () =>
+  Schema.Struct({
+    name: Name,
+    l2security: S.optional(Schema.Boolean),
+    labels: S.optional(Schema.Array(Schema.String)),
+    location_uuid: S.optional(IdInput)
+  }))
 
 /** What an update of a network may change. */
 export interface NetworkUpdate {
@@ -3077,10 +3261,11 @@ export interface NetworkUpdate {
 }
 
 /** What an update of a network may change. */
-export const NetworkUpdate: Schema.Schema<NetworkUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  l2security: S.optional(Schema.Boolean)
-})
+export const NetworkUpdate: Schema.Schema<NetworkUpdate> = S.lazy("NetworkUpdate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    l2security: S.optional(Schema.Boolean)
+  }))
 
 /** What creating an IP address takes. */
 export interface IpCreate {
@@ -3093,14 +3278,15 @@ export interface IpCreate {
 }
 
 /** What creating an IP address takes. */
-export const IpCreate: Schema.Schema<IpCreate> = Schema.Struct({
-  family: Schema.Literal(4, 6),
-  failover: S.optional(Schema.Boolean),
-  reverse_dns: S.optional(Schema.String),
-  labels: S.optional(Schema.Array(Schema.String)),
-  name: S.optional(Name),
-  location_uuid: S.optional(IdInput)
-})
+export const IpCreate: Schema.Schema<IpCreate> = S.lazy("IpCreate", () =>
+  Schema.Struct({
+    family: Schema.Literal(4, 6),
+    failover: S.optional(Schema.Boolean),
+    reverse_dns: S.optional(Schema.String),
+    labels: S.optional(Schema.Array(Schema.String)),
+    name: S.optional(Name),
+    location_uuid: S.optional(IdInput)
+  }))
 
 /** What an update of an IP address may change. */
 export interface IpUpdate {
@@ -3111,12 +3297,13 @@ export interface IpUpdate {
 }
 
 /** What an update of an IP address may change. */
-export const IpUpdate: Schema.Schema<IpUpdate> = Schema.Struct({
-  failover: S.optional(Schema.Boolean),
-  reverse_dns: S.optional(Schema.String),
-  labels: S.optional(Schema.Array(Schema.String)),
-  name: S.optional(Name)
-})
+export const IpUpdate: Schema.Schema<IpUpdate> = S.lazy("IpUpdate", () =>
+  Schema.Struct({
+    failover: S.optional(Schema.Boolean),
+    reverse_dns: S.optional(Schema.String),
+    labels: S.optional(Schema.Array(Schema.String)),
+    name: S.optional(Name)
+  }))
 
 /** What creating a firewall takes. */
 export interface FirewallCreate {
@@ -3126,11 +3313,12 @@ export interface FirewallCreate {
 }
 
 /** What creating a firewall takes. */
-export const FirewallCreate: Schema.Schema<FirewallCreate> = Schema.Struct({
-  name: Name,
-  labels: S.optional(Schema.String),
-  rules: FirewallRulesInput
-})
+export const FirewallCreate: Schema.Schema<FirewallCreate> = S.lazy("FirewallCreate", () =>
+  Schema.Struct({
+    name: Name,
+    labels: S.optional(Schema.String),
+    rules: FirewallRulesInput
+  }))
 
 /** What an update of a firewall may change. */
 export interface FirewallUpdate {
@@ -3140,11 +3328,12 @@ export interface FirewallUpdate {
 }
 
 /** What an update of a firewall may change. */
-export const FirewallUpdate: Schema.Schema<FirewallUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  labels: S.optional(Schema.String),
-  rules: S.optional(FirewallRulesInput)
-})
+export const FirewallUpdate: Schema.Schema<FirewallUpdate> = S.lazy("FirewallUpdate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    labels: S.optional(Schema.String),
+    rules: S.optional(FirewallRulesInput)
+  }))
 
 /** What creating an ISO image takes. */
 export interface IsoimageCreate {
@@ -3155,12 +3344,13 @@ export interface IsoimageCreate {
 }
 
 /** What creating an ISO image takes. */
-export const IsoimageCreate: Schema.Schema<IsoimageCreate> = Schema.Struct({
-  name: Name,
-  source_url: Schema.String,
-  labels: S.optional(Schema.Array(Schema.String)),
-  location_uuid: S.optional(IdInput)
-})
+export const IsoimageCreate: Schema.Schema<IsoimageCreate> = S.lazy("IsoimageCreate", () =>
+  Schema.Struct({
+    name: Name,
+    source_url: Schema.String,
+    labels: S.optional(Schema.Array(Schema.String)),
+    location_uuid: S.optional(IdInput)
+  }))
 
 /** What an update of an ISO image may change. */
 export interface IsoimageUpdate {
@@ -3169,10 +3359,11 @@ export interface IsoimageUpdate {
 }
 
 /** What an update of an ISO image may change. */
-export const IsoimageUpdate: Schema.Schema<IsoimageUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  labels: S.optional(Schema.Array(Schema.String))
-})
+export const IsoimageUpdate: Schema.Schema<IsoimageUpdate> = S.lazy("IsoimageUpdate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    labels: S.optional(Schema.Array(Schema.String))
+  }))
 
 /** What creating an SSH key takes. */
 export interface SshkeyCreate {
@@ -3182,11 +3373,12 @@ export interface SshkeyCreate {
 }
 
 /** What creating an SSH key takes. */
-export const SshkeyCreate: Schema.Schema<SshkeyCreate> = Schema.Struct({
-  name: Name,
-  labels: S.optional(Schema.Array(Schema.String)),
-  sshkey: Schema.String
-})
+export const SshkeyCreate: Schema.Schema<SshkeyCreate> = S.lazy("SshkeyCreate", () =>
+  Schema.Struct({
+    name: Name,
+    labels: S.optional(Schema.Array(Schema.String)),
+    sshkey: Schema.String
+  }))
 
 /** What an update of an SSH key may change. */
 export interface SshkeyUpdate {
@@ -3196,11 +3388,12 @@ export interface SshkeyUpdate {
 }
 
 /** What an update of an SSH key may change. */
-export const SshkeyUpdate: Schema.Schema<SshkeyUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  labels: S.optional(Schema.Array(Schema.String)),
-  sshkey: S.optional(Schema.String)
-})
+export const SshkeyUpdate: Schema.Schema<SshkeyUpdate> = S.lazy("SshkeyUpdate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    labels: S.optional(Schema.Array(Schema.String)),
+    sshkey: S.optional(Schema.String)
+  }))
 
 /** What creating a location takes. */
 export interface LocationCreate {
@@ -3212,13 +3405,14 @@ export interface LocationCreate {
 }
 
 /** What creating a location takes. */
-export const LocationCreate: Schema.Schema<LocationCreate> = Schema.Struct({
-  name: Name,
-  labels: S.optional(Schema.Array(Schema.String)),
-  parent_location_uuid: Schema.String,
-  cpunode_count: Schema.Int,
-  product_no: Schema.Int
-})
+export const LocationCreate: Schema.Schema<LocationCreate> = S.lazy("LocationCreate", () =>
+  Schema.Struct({
+    name: Name,
+    labels: S.optional(Schema.Array(Schema.String)),
+    parent_location_uuid: Schema.String,
+    cpunode_count: Schema.Int,
+    product_no: Schema.Int
+  }))
 
 /** What an update of a location may change. */
 export interface LocationUpdate {
@@ -3228,11 +3422,12 @@ export interface LocationUpdate {
 }
 
 /** What an update of a location may change. */
-export const LocationUpdate: Schema.Schema<LocationUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  labels: S.optional(Schema.Array(Schema.String)),
-  cpunode_count: S.optional(Schema.Int)
-})
+export const LocationUpdate: Schema.Schema<LocationUpdate> = S.lazy("LocationUpdate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    labels: S.optional(Schema.Array(Schema.String)),
+    cpunode_count: S.optional(Schema.Int)
+  }))
 
 /** A limit on one resource of a PaaS service. */
 export interface PaasServiceResourceLimitInput {
@@ -3241,10 +3436,14 @@ export interface PaasServiceResourceLimitInput {
 }
 
 /** A limit on one resource of a PaaS service. */
-export const PaasServiceResourceLimitInput: Schema.Schema<PaasServiceResourceLimitInput> = Schema.Struct({
-  resource: S.optional(Schema.String),
-  limit: S.optional(Schema.Int)
-})
+export const PaasServiceResourceLimitInput: Schema.Schema<PaasServiceResourceLimitInput> = S.lazy(
+  "PaasServiceResourceLimitInput",
+  () =>
+    Schema.Struct({
+      resource: S.optional(Schema.String),
+      limit: S.optional(Schema.Int)
+    })
+)
 
 /** What creating a PaaS service takes. */
 export interface PaasServiceCreate {
@@ -3257,14 +3456,15 @@ export interface PaasServiceCreate {
 }
 
 /** What creating a PaaS service takes. */
-export const PaasServiceCreate: Schema.Schema<PaasServiceCreate> = Schema.Struct({
-  name: Name,
-  paas_service_template_uuid: IdInput,
-  labels: S.optional(Schema.Array(Schema.String)),
-  paas_security_zone_uuid: S.optional(IdInput),
-  parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  resource_limits: S.optional(Schema.Array(PaasServiceResourceLimitInput))
-})
+export const PaasServiceCreate: Schema.Schema<PaasServiceCreate> = S.lazy("PaasServiceCreate", () =>
+  Schema.Struct({
+    name: Name,
+    paas_service_template_uuid: IdInput,
+    labels: S.optional(Schema.Array(Schema.String)),
+    paas_security_zone_uuid: S.optional(IdInput),
+    parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+    resource_limits: S.optional(Schema.Array(PaasServiceResourceLimitInput))
+  }))
 
 /** What an update of a PaaS service may change. */
 export interface PaasServiceUpdate {
@@ -3276,13 +3476,14 @@ export interface PaasServiceUpdate {
 }
 
 /** What an update of a PaaS service may change. */
-export const PaasServiceUpdate: Schema.Schema<PaasServiceUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  labels: S.optional(Schema.Array(Schema.String)),
-  parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  resource_limits: S.optional(Schema.Array(PaasServiceResourceLimitInput)),
-  paas_service_template_uuid: S.optional(IdInput)
-})
+export const PaasServiceUpdate: Schema.Schema<PaasServiceUpdate> = S.lazy("PaasServiceUpdate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    labels: S.optional(Schema.Array(Schema.String)),
+    parameters: S.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+    resource_limits: S.optional(Schema.Array(PaasServiceResourceLimitInput)),
+    paas_service_template_uuid: S.optional(IdInput)
+  }))
 
 /** The (empty) body of a credential renewal. */
 export const RenewPaasServiceCredentialsPayload: Schema.Schema<{ readonly [key: string]: unknown }> = Schema.Record({
@@ -3297,10 +3498,14 @@ export interface PaasSecurityZoneCreate {
 }
 
 /** What creating a PaaS security zone takes. */
-export const PaasSecurityZoneCreate: Schema.Schema<PaasSecurityZoneCreate> = Schema.Struct({
-  name: S.optional(Name),
-  location_uuid: S.optional(IdInput)
-})
+export const PaasSecurityZoneCreate: Schema.Schema<PaasSecurityZoneCreate> = S.lazy(
+  "PaasSecurityZoneCreate",
+  () =>
+    Schema.Struct({
+      name: S.optional(Name),
+      location_uuid: S.optional(IdInput)
+    })
+)
 
 /** What an update of a PaaS security zone may change. */
 export interface PaasSecurityZoneUpdate {
@@ -3310,11 +3515,15 @@ export interface PaasSecurityZoneUpdate {
 }
 
 /** What an update of a PaaS security zone may change. */
-export const PaasSecurityZoneUpdate: Schema.Schema<PaasSecurityZoneUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  location_uuid: S.optional(IdInput),
-  paas_security_zone_uuid: S.optional(IdInput)
-})
+export const PaasSecurityZoneUpdate: Schema.Schema<PaasSecurityZoneUpdate> = S.lazy(
+  "PaasSecurityZoneUpdate",
+  () =>
+    Schema.Struct({
+      name: S.optional(Name),
+      location_uuid: S.optional(IdInput),
+      paas_security_zone_uuid: S.optional(IdInput)
+    })
+)
 
 /** What creating a load balancer takes. */
 export interface LoadbalancerCreate {
@@ -3331,18 +3540,19 @@ export interface LoadbalancerCreate {
 }
 
 /** What creating a load balancer takes. */
-export const LoadbalancerCreate: Schema.Schema<LoadbalancerCreate> = Schema.Struct({
-  name: Name,
-  forwarding_rules: Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  backend_servers: Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  status: S.optional(Schema.String),
-  redirect_http_to_https: Schema.Boolean,
-  labels: Schema.Array(Schema.String),
-  algorithm: Schema.String,
-  listen_ipv4_uuid: IdInput,
-  listen_ipv6_uuid: IdInput,
-  location_uuid: S.optional(IdInput)
-})
+export const LoadbalancerCreate: Schema.Schema<LoadbalancerCreate> = S.lazy("LoadbalancerCreate", () =>
+  Schema.Struct({
+    name: Name,
+    forwarding_rules: Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+    backend_servers: Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+    status: S.optional(Schema.String),
+    redirect_http_to_https: Schema.Boolean,
+    labels: Schema.Array(Schema.String),
+    algorithm: Schema.String,
+    listen_ipv4_uuid: IdInput,
+    listen_ipv6_uuid: IdInput,
+    location_uuid: S.optional(IdInput)
+  }))
 
 /** What an update of a load balancer may change. */
 export interface LoadbalancerUpdate {
@@ -3356,15 +3566,16 @@ export interface LoadbalancerUpdate {
 }
 
 /** What an update of a load balancer may change. */
-export const LoadbalancerUpdate: Schema.Schema<LoadbalancerUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  forwarding_rules: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-  backend_servers: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
-  status: S.optional(Schema.String),
-  redirect_http_to_https: S.optional(Schema.Boolean),
-  labels: S.optional(Schema.Array(Schema.String)),
-  algorithm: S.optional(Schema.String)
-})
+export const LoadbalancerUpdate: Schema.Schema<LoadbalancerUpdate> = S.lazy("LoadbalancerUpdate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    forwarding_rules: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+    backend_servers: S.optional(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
+    status: S.optional(Schema.String),
+    redirect_http_to_https: S.optional(Schema.Boolean),
+    labels: S.optional(Schema.Array(Schema.String)),
+    algorithm: S.optional(Schema.String)
+  }))
 
 /** What creating a template takes. */
 export interface StorageTemplateCreate {
@@ -3374,11 +3585,15 @@ export interface StorageTemplateCreate {
 }
 
 /** What creating a template takes. */
-export const StorageTemplateCreate: Schema.Schema<StorageTemplateCreate> = Schema.Struct({
-  name: Name,
-  snapshot_uuid: IdInput,
-  labels: S.optional(Schema.Array(Schema.String))
-})
+export const StorageTemplateCreate: Schema.Schema<StorageTemplateCreate> = S.lazy(
+  "StorageTemplateCreate",
+  () =>
+    Schema.Struct({
+      name: Name,
+      snapshot_uuid: IdInput,
+      labels: S.optional(Schema.Array(Schema.String))
+    })
+)
 
 /** What an update of a template may change. */
 export interface TemplateUpdate {
@@ -3387,10 +3602,11 @@ export interface TemplateUpdate {
 }
 
 /** What an update of a template may change. */
-export const TemplateUpdate: Schema.Schema<TemplateUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  labels: S.optional(Schema.Array(Schema.String))
-})
+export const TemplateUpdate: Schema.Schema<TemplateUpdate> = S.lazy("TemplateUpdate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    labels: S.optional(Schema.Array(Schema.String))
+  }))
 
 /** What creating a snapshot takes. */
 export interface SnapshotCreate {
@@ -3399,10 +3615,11 @@ export interface SnapshotCreate {
 }
 
 /** What creating a snapshot takes. */
-export const SnapshotCreate: Schema.Schema<SnapshotCreate> = Schema.Struct({
-  name: S.optional(Name),
-  labels: S.optional(Schema.Array(Schema.String))
-})
+export const SnapshotCreate: Schema.Schema<SnapshotCreate> = S.lazy("SnapshotCreate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    labels: S.optional(Schema.Array(Schema.String))
+  }))
 
 /** What an update of a snapshot may change. */
 export interface SnapshotUpdate {
@@ -3411,10 +3628,11 @@ export interface SnapshotUpdate {
 }
 
 /** What an update of a snapshot may change. */
-export const SnapshotUpdate: Schema.Schema<SnapshotUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  labels: S.optional(Schema.Array(Schema.String))
-})
+export const SnapshotUpdate: Schema.Schema<SnapshotUpdate> = S.lazy("SnapshotUpdate", () =>
+  Schema.Struct({
+    name: S.optional(Name),
+    labels: S.optional(Schema.Array(Schema.String))
+  }))
 
 /** What a rollback takes. */
 export interface StorageRollback {
@@ -3422,9 +3640,10 @@ export interface StorageRollback {
 }
 
 /** What a rollback takes. */
-export const StorageRollback: Schema.Schema<StorageRollback> = Schema.Struct({
-  rollback: S.optional(Schema.Boolean)
-})
+export const StorageRollback: Schema.Schema<StorageRollback> = S.lazy("StorageRollback", () =>
+  Schema.Struct({
+    rollback: S.optional(Schema.Boolean)
+  }))
 
 /** Part of SnapshotExportToS3Payload. */
 export interface SnapshotExportToS3PayloadS3auth {
@@ -3434,11 +3653,15 @@ export interface SnapshotExportToS3PayloadS3auth {
 }
 
 /** Part of SnapshotExportToS3Payload. */
-export const SnapshotExportToS3PayloadS3auth: Schema.Schema<SnapshotExportToS3PayloadS3auth> = Schema.Struct({
-  host: S.optional(Schema.String),
-  access_keys: S.optional(Schema.String),
-  secret_key: S.optional(Schema.String)
-})
+export const SnapshotExportToS3PayloadS3auth: Schema.Schema<SnapshotExportToS3PayloadS3auth> = S.lazy(
+  "SnapshotExportToS3PayloadS3auth",
+  () =>
+    Schema.Struct({
+      host: S.optional(Schema.String),
+      access_keys: S.optional(Schema.String),
+      secret_key: S.optional(Schema.String)
+    })
+)
 
 /** Part of SnapshotExportToS3Payload. */
 export interface SnapshotExportToS3PayloadS3data {
@@ -3449,12 +3672,16 @@ export interface SnapshotExportToS3PayloadS3data {
 }
 
 /** Part of SnapshotExportToS3Payload. */
-export const SnapshotExportToS3PayloadS3data: Schema.Schema<SnapshotExportToS3PayloadS3data> = Schema.Struct({
-  host: S.optional(Schema.String),
-  bucket: S.optional(Schema.String),
-  filename: S.optional(Schema.String),
-  private: S.optional(Schema.Boolean)
-})
+export const SnapshotExportToS3PayloadS3data: Schema.Schema<SnapshotExportToS3PayloadS3data> = S.lazy(
+  "SnapshotExportToS3PayloadS3data",
+  () =>
+    Schema.Struct({
+      host: S.optional(Schema.String),
+      bucket: S.optional(Schema.String),
+      filename: S.optional(Schema.String),
+      private: S.optional(Schema.Boolean)
+    })
+)
 
 /** What exporting a snapshot to object storage takes: the bucket and its keys. */
 export interface SnapshotExportToS3Payload {
@@ -3463,10 +3690,14 @@ export interface SnapshotExportToS3Payload {
 }
 
 /** What exporting a snapshot to object storage takes: the bucket and its keys. */
-export const SnapshotExportToS3Payload: Schema.Schema<SnapshotExportToS3Payload> = Schema.Struct({
-  s3auth: S.optional(SnapshotExportToS3PayloadS3auth),
-  s3data: S.optional(SnapshotExportToS3PayloadS3data)
-})
+export const SnapshotExportToS3Payload: Schema.Schema<SnapshotExportToS3Payload> = S.lazy(
+  "SnapshotExportToS3Payload",
+  () =>
+    Schema.Struct({
+      s3auth: S.optional(SnapshotExportToS3PayloadS3auth),
+      s3data: S.optional(SnapshotExportToS3PayloadS3data)
+    })
+)
 
 /** What creating a snapshot schedule takes. */
 export interface SnapshotScheduleCreate {
@@ -3478,13 +3709,17 @@ export interface SnapshotScheduleCreate {
 }
 
 /** What creating a snapshot schedule takes. */
-export const SnapshotScheduleCreate: Schema.Schema<SnapshotScheduleCreate> = Schema.Struct({
-  name: Name,
-  labels: S.optional(Schema.Array(Schema.String)),
-  run_interval: Schema.Int.pipe(Schema.greaterThanOrEqualTo(60)),
-  keep_snapshots: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-  next_runtime: S.optional(Schema.String)
-})
+export const SnapshotScheduleCreate: Schema.Schema<SnapshotScheduleCreate> = S.lazy(
+  "SnapshotScheduleCreate",
+  () =>
+    Schema.Struct({
+      name: Name,
+      labels: S.optional(Schema.Array(Schema.String)),
+      run_interval: Schema.Int.pipe(Schema.greaterThanOrEqualTo(60)),
+      keep_snapshots: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      next_runtime: S.optional(Schema.String)
+    })
+)
 
 /** What an update of a snapshot schedule may change. */
 export interface SnapshotScheduleUpdate {
@@ -3496,13 +3731,17 @@ export interface SnapshotScheduleUpdate {
 }
 
 /** What an update of a snapshot schedule may change. */
-export const SnapshotScheduleUpdate: Schema.Schema<SnapshotScheduleUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  labels: S.optional(Schema.Array(Schema.String)),
-  run_interval: S.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(60))),
-  keep_snapshots: S.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
-  next_runtime: S.optional(Schema.String)
-})
+export const SnapshotScheduleUpdate: Schema.Schema<SnapshotScheduleUpdate> = S.lazy(
+  "SnapshotScheduleUpdate",
+  () =>
+    Schema.Struct({
+      name: S.optional(Name),
+      labels: S.optional(Schema.Array(Schema.String)),
+      run_interval: S.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(60))),
+      keep_snapshots: S.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
+      next_runtime: S.optional(Schema.String)
+    })
+)
 
 /** What creating a backup schedule takes. */
 export interface StorageBackupScheduleCreate {
@@ -3514,13 +3753,17 @@ export interface StorageBackupScheduleCreate {
 }
 
 /** What creating a backup schedule takes. */
-export const StorageBackupScheduleCreate: Schema.Schema<StorageBackupScheduleCreate> = Schema.Struct({
-  name: Name,
-  run_interval: Schema.Int.pipe(Schema.greaterThanOrEqualTo(60)),
-  keep_backups: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
-  next_runtime: Schema.String,
-  active: Schema.Boolean
-})
+export const StorageBackupScheduleCreate: Schema.Schema<StorageBackupScheduleCreate> = S.lazy(
+  "StorageBackupScheduleCreate",
+  () =>
+    Schema.Struct({
+      name: Name,
+      run_interval: Schema.Int.pipe(Schema.greaterThanOrEqualTo(60)),
+      keep_backups: Schema.Int.pipe(Schema.greaterThanOrEqualTo(1)),
+      next_runtime: Schema.String,
+      active: Schema.Boolean
+    })
+)
 
 /** What an update of a backup schedule may change. */
 export interface StorageBackupScheduleUpdate {
@@ -3532,13 +3775,17 @@ export interface StorageBackupScheduleUpdate {
 }
 
 /** What an update of a backup schedule may change. */
-export const StorageBackupScheduleUpdate: Schema.Schema<StorageBackupScheduleUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  run_interval: S.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(60))),
-  keep_backups: S.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
-  next_runtime: S.optional(Schema.String),
-  active: S.optional(Schema.Boolean)
-})
+export const StorageBackupScheduleUpdate: Schema.Schema<StorageBackupScheduleUpdate> = S.lazy(
+  "StorageBackupScheduleUpdate",
+  () =>
+    Schema.Struct({
+      name: S.optional(Name),
+      run_interval: S.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(60))),
+      keep_backups: S.optional(Schema.Int.pipe(Schema.greaterThanOrEqualTo(1))),
+      next_runtime: S.optional(Schema.String),
+      active: S.optional(Schema.Boolean)
+    })
+)
 
 /** Part of StorageImportFromBackup. */
 export interface StorageImportFromBackupBackup {
@@ -3547,10 +3794,14 @@ export interface StorageImportFromBackupBackup {
 }
 
 /** Part of StorageImportFromBackup. */
-export const StorageImportFromBackupBackup: Schema.Schema<StorageImportFromBackupBackup> = Schema.Struct({
-  name: S.optional(Schema.String),
-  backup_uuid: IdInput
-})
+export const StorageImportFromBackupBackup: Schema.Schema<StorageImportFromBackupBackup> = S.lazy(
+  "StorageImportFromBackupBackup",
+  () =>
+    Schema.Struct({
+      name: S.optional(Schema.String),
+      backup_uuid: IdInput
+    })
+)
 
 /** What creating a storage from a backup takes. */
 export interface StorageImportFromBackup {
@@ -3558,9 +3809,13 @@ export interface StorageImportFromBackup {
 }
 
 /** What creating a storage from a backup takes. */
-export const StorageImportFromBackup: Schema.Schema<StorageImportFromBackup> = Schema.Struct({
-  backup: StorageImportFromBackupBackup
-})
+export const StorageImportFromBackup: Schema.Schema<StorageImportFromBackup> = S.lazy(
+  "StorageImportFromBackup",
+  () =>
+    Schema.Struct({
+      backup: StorageImportFromBackupBackup
+    })
+)
 
 /** Part of CreateMarketplaceApplicationPayload. */
 export interface CreateMarketplaceApplicationPayloadSetup {
@@ -3570,12 +3825,15 @@ export interface CreateMarketplaceApplicationPayloadSetup {
 }
 
 /** Part of CreateMarketplaceApplicationPayload. */
-export const CreateMarketplaceApplicationPayloadSetup: Schema.Schema<CreateMarketplaceApplicationPayloadSetup> = Schema
-  .Struct({
-    cores: Schema.Int.pipe(Schema.between(1, 64)),
-    memory: Schema.Int.pipe(Schema.between(1, 192)),
-    capacity: Schema.Int.pipe(Schema.between(1, 16384))
-  })
+export const CreateMarketplaceApplicationPayloadSetup: Schema.Schema<CreateMarketplaceApplicationPayloadSetup> = S.lazy(
+  "CreateMarketplaceApplicationPayloadSetup",
+  () =>
+    Schema.Struct({
+      cores: Schema.Int.pipe(Schema.between(1, 64)),
+      memory: Schema.Int.pipe(Schema.between(1, 192)),
+      capacity: Schema.Int.pipe(Schema.between(1, 16384))
+    })
+)
 
 /** What the marketplace shows about an application. */
 export interface MarketplaceApplicationMetadataInput {
@@ -3592,18 +3850,22 @@ export interface MarketplaceApplicationMetadataInput {
 }
 
 /** What the marketplace shows about an application. */
-export const MarketplaceApplicationMetadataInput: Schema.Schema<MarketplaceApplicationMetadataInput> = Schema.Struct({
-  components: S.optional(Schema.Array(Schema.String)),
-  features: S.optional(Schema.String),
-  hints: S.optional(Schema.String),
-  icon: S.optional(Schema.String),
-  license: S.optional(Schema.String),
-  overview: S.optional(Schema.String),
-  terms_of_use: S.optional(Schema.String),
-  os: S.optional(Schema.String),
-  author: S.optional(Schema.String),
-  advices: S.optional(Schema.String)
-})
+export const MarketplaceApplicationMetadataInput: Schema.Schema<MarketplaceApplicationMetadataInput> = S.lazy(
+  "MarketplaceApplicationMetadataInput",
+  () =>
+    Schema.Struct({
+      components: S.optional(Schema.Array(Schema.String)),
+      features: S.optional(Schema.String),
+      hints: S.optional(Schema.String),
+      icon: S.optional(Schema.String),
+      license: S.optional(Schema.String),
+      overview: S.optional(Schema.String),
+      terms_of_use: S.optional(Schema.String),
+      os: S.optional(Schema.String),
+      author: S.optional(Schema.String),
+      advices: S.optional(Schema.String)
+    })
+)
 
 /** What creating or importing a marketplace application takes. */
 export interface CreateMarketplaceApplicationPayload {
@@ -3625,17 +3887,21 @@ export interface CreateMarketplaceApplicationPayload {
 }
 
 /** What creating or importing a marketplace application takes. */
-export const CreateMarketplaceApplicationPayload: Schema.Schema<CreateMarketplaceApplicationPayload> = Schema.Struct({
-  name: S.optional(Name),
-  object_storage_path: S.optional(Schema.String),
-  category: S.optional(
-    Schema.Literal("CMS", "project management", "Adminpanel", "Collaboration", "Cloud Storage", "Archiving")
-  ),
-  publish: S.optional(Schema.Boolean),
-  setup: S.optional(CreateMarketplaceApplicationPayloadSetup),
-  metadata: S.optional(MarketplaceApplicationMetadataInput),
-  unique_hash: S.optional(Schema.String)
-}).pipe(Schema.filter(S.hasFieldsOf([["name", "object_storage_path", "setup"], ["unique_hash"]])))
+export const CreateMarketplaceApplicationPayload: Schema.Schema<CreateMarketplaceApplicationPayload> = S.lazy(
+  "CreateMarketplaceApplicationPayload",
+  () =>
+    Schema.Struct({
+      name: S.optional(Name),
+      object_storage_path: S.optional(Schema.String),
+      category: S.optional(
+        Schema.Literal("CMS", "project management", "Adminpanel", "Collaboration", "Cloud Storage", "Archiving")
+      ),
+      publish: S.optional(Schema.Boolean),
+      setup: S.optional(CreateMarketplaceApplicationPayloadSetup),
+      metadata: S.optional(MarketplaceApplicationMetadataInput),
+      unique_hash: S.optional(Schema.String)
+    }).pipe(Schema.filter(S.hasFieldsOf([["name", "object_storage_path", "setup"], ["unique_hash"]])))
+)
 
 /** What an application's server needs: cores, memory and storage. */
 export interface MarketplaceApplicationSetupInput {
@@ -3645,11 +3911,15 @@ export interface MarketplaceApplicationSetupInput {
 }
 
 /** What an application's server needs: cores, memory and storage. */
-export const MarketplaceApplicationSetupInput: Schema.Schema<MarketplaceApplicationSetupInput> = Schema.Struct({
-  cores: S.optional(Schema.Int.pipe(Schema.between(1, 64))),
-  memory: S.optional(Schema.Int.pipe(Schema.between(1, 192))),
-  capacity: S.optional(Schema.Int.pipe(Schema.between(1, 16384)))
-})
+export const MarketplaceApplicationSetupInput: Schema.Schema<MarketplaceApplicationSetupInput> = S.lazy(
+  "MarketplaceApplicationSetupInput",
+  () =>
+    Schema.Struct({
+      cores: S.optional(Schema.Int.pipe(Schema.between(1, 64))),
+      memory: S.optional(Schema.Int.pipe(Schema.between(1, 192))),
+      capacity: S.optional(Schema.Int.pipe(Schema.between(1, 16384)))
+    })
+)
 
 /** What an update of a marketplace application may change. */
 export interface MarketplaceApplicationUpdate {
@@ -3671,17 +3941,21 @@ export interface MarketplaceApplicationUpdate {
 }
 
 /** What an update of a marketplace application may change. */
-export const MarketplaceApplicationUpdate: Schema.Schema<MarketplaceApplicationUpdate> = Schema.Struct({
-  name: S.optional(Name),
-  labels: S.optional(Schema.Array(Schema.String)),
-  object_storage_path: S.optional(Schema.String),
-  category: S.optional(
-    Schema.Literal("CMS", "project management", "Adminpanel", "Collaboration", "Cloud Storage", "Archiving")
-  ),
-  publish: S.optional(Schema.Boolean),
-  setup: S.optional(MarketplaceApplicationSetupInput),
-  metadata: S.optional(MarketplaceApplicationMetadataInput)
-})
+export const MarketplaceApplicationUpdate: Schema.Schema<MarketplaceApplicationUpdate> = S.lazy(
+  "MarketplaceApplicationUpdate",
+  () =>
+    Schema.Struct({
+      name: S.optional(Name),
+      labels: S.optional(Schema.Array(Schema.String)),
+      object_storage_path: S.optional(Schema.String),
+      category: S.optional(
+        Schema.Literal("CMS", "project management", "Adminpanel", "Collaboration", "Cloud Storage", "Archiving")
+      ),
+      publish: S.optional(Schema.Boolean),
+      setup: S.optional(MarketplaceApplicationSetupInput),
+      metadata: S.optional(MarketplaceApplicationMetadataInput)
+    })
+)
 
 /** Every reply model (an object of the API, not a reply's envelope), by name. */
 export const models: { readonly [name: string]: Schema.Schema<any, any> } = {

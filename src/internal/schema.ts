@@ -90,6 +90,14 @@ export const open = <Fields extends Schema.Struct.Fields>(identifier: string, fi
   })
 
 /**
+ * A schema built on first use rather than when its module loads: the generated schemas are a few
+ * hundred, and building them all cost a program that imports the client a fifth of a second at
+ * start-up. The identifier names it in messages without building it.
+ */
+export const lazy = <A, I>(identifier: string, build: () => Schema.Schema<A, I, never>): Schema.Schema<A, I, never> =>
+  Schema.suspend(build).annotations({ identifier })
+
+/**
  * A model of the API, as the generated schemas declare them: unknown fields are kept at run time
  * as `open` keeps them, but the type lists only the declared fields (no index signature), so a
  * misspelt field does not compile. The generated code annotates each model with its named

@@ -200,6 +200,7 @@ const runs = (count: number) => Math.max(5, Math.floor(1_200 / count))
 
 /** Whether a schema decodes replies: an open model, a record of them, or an envelope. */
 const isReply = (ast: AST.AST): boolean =>
+  (ast._tag === "Suspend" && isReply(ast.f())) ||
   ast._tag === "Transformation" ||
   (ast._tag === "TypeLiteral" &&
     ast.indexSignatures.some((is) => is.type._tag === "UnknownKeyword" || isReply(is.type)))
@@ -209,6 +210,8 @@ const isReply = (ast: AST.AST): boolean =>
  * declaration Schema cannot make values of: its inputs are made from the side it decodes from.
  */
 const validOf = (ast: AST.AST): fc.Arbitrary<unknown> => {
+  // The generated models are built on first use.
+  if (ast._tag === "Suspend") return validOf(ast.f())
   if (ast._tag === "Transformation" && ast.to._tag === "Declaration") return validOf(ast.from)
   if (ast._tag === "TypeLiteral" && ast.indexSignatures.length === 0 && ast.propertySignatures.length === 1) {
     const [field] = ast.propertySignatures
