@@ -90,7 +90,9 @@ describe("GridscaleResponse", () => {
       "POST /objects/servers answered 404 Not Found the object does not exist or is not visible to this token " +
         "(request id req-1)"
     )
-    const detailed = GridscaleResponse.parseError(reply(409, JSON.stringify({ title: "Conflict", description: "busy" })))
+    const detailed = GridscaleResponse.parseError(
+      reply(409, JSON.stringify({ title: "Conflict", description: "busy" }))
+    )
     expect(detailed.message).not.toMatch(/Conflict Conflict/)
     expect(detailed.message).toContain("busy")
   })
