@@ -247,7 +247,7 @@ fs.writeFileSync("gridscale.test.ts", example[1])
 console.log("pack-test: node-client.ts and gridscale.test.ts from the pages")
 JS
 npx tsc -p tsconfig.json || fail "the pages' programs do not compile once the other install lines ran"
-npx vitest run --exclude 'dist/**' --exclude 'node_modules/**' >"$work/vitest.log" 2>&1 || {
+NO_COLOR=1 npx vitest run --exclude 'dist/**' --exclude 'node_modules/**' >"$work/vitest.log" 2>&1 || {
   cat "$work/vitest.log"
   fail "the first example of docs/testing.md does not pass against the packed package"
 }
