@@ -1,7 +1,7 @@
 /**
- * The driver: typed operations on gridscale's resources, one property per family
- * (`servers`, `storages`, `snapshots`, `ips`, `networks`, `sshKeys`, `templates`, `locations`,
- * `isoImages`). `Gridscale.layer` is the whole live client.
+ * The driver: typed operations on every resource family of gridscale's API (spec 1.0.24, all 148
+ * operations), one property per family (`servers`, `storages`, `loadBalancers`, `paas.services`,
+ * `objectStorage.accessKeys`, ...). `Gridscale.layer` is the whole live client.
  *
  * @since 0.1.0
  */
