@@ -185,7 +185,7 @@ export const rateLimitReset = (headers: Readonly<Record<string, string>>): DateT
  * Maps an unsuccessful reply to its typed error: 401 `InvalidCredentials`, 403 `AccessDenied`,
  * 404 `ResourceNotFound`, 400/405/415/422 `InvalidRequest`, 402/416 `QuotaExceeded`, 409
  * `Conflict`, 424 `ResourceLocked`, 429 `RateLimitExceeded`, 5xx `ServerError`, any other
- * `UnexpectedStatus`.
+ * `UnexpectedStatus` (a redirect's names its `Location`).
  *
  * @since 0.1.0
  * @category Parsing
@@ -218,6 +218,16 @@ export const parseError = (reply: Reply): GridscaleError.ApiError => {
     })
   }
   const ErrorClass = tagOf(reply.status)
+  const location = reply.status >= 300 && reply.status <= 399 ? text(reply.headers["location"]) : undefined
+  if (location !== undefined) {
+    // A redirect is never followed (the token would go with it): say where it pointed.
+    return new ErrorClass({
+      ...fields,
+      message: `${reply.method} ${reply.path} answered ${reply.status} redirecting to ${
+        JSON.stringify(clip(location, 200))
+      }, which is not followed: check the API URL`
+    })
+  }
   return new ErrorClass({ ...fields, message: messageOf(ErrorClass._tag, reply, body, requestId) })
 }
 

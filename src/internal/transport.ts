@@ -357,24 +357,11 @@ export const make: Effect.Effect<
     const retryAt = Retry.requestedRetryAt(reply.status, reply.headers, now)
     return Effect.fail(
       new Retry.AttemptFailure(
-        reply.status >= 300 && reply.status <= 399 ? redirected(reply) : response.parseError(reply),
+        response.parseError(reply),
         Retry.isRetryableStatus(attempt.method, reply.status),
         retryAt
       )
     )
-  }
-
-  /** A redirect is never followed (the token would go with it): the caller hears where it pointed. */
-  const redirected = (reply: GridscaleResponse.Reply): GridscaleError.GridscaleError => {
-    const error = response.parseError(reply)
-    const location = reply.headers["location"]
-    if (location === undefined || error._tag !== "UnexpectedStatus") return error
-    const { _tag, ...fields } = error
-    return new GridscaleError.UnexpectedStatus({
-      ...fields,
-      message: `${reply.method} ${reply.path} answered ${reply.status} redirecting to ${describe(location)}, ` +
-        "which is not followed: check the API URL"
-    })
   }
 
   const buildRequest = (method: Retry.Method, path: string, options: SendOptions<any, any> | undefined) =>

@@ -97,6 +97,15 @@ describe("GridscaleResponse", () => {
     expect(detailed.message).toContain("busy")
   })
 
+  it("names where a redirect points, as UnexpectedStatus", () => {
+    const error = GridscaleResponse.parseError(reply(302, "", { location: "https://elsewhere.example/x" }))
+    expect(error._tag).toBe("UnexpectedStatus")
+    expect(error.message).toBe(
+      "POST /objects/servers answered 302 redirecting to \"https://elsewhere.example/x\", which is not followed: " +
+        "check the API URL"
+    )
+  })
+
   it("says whether a write may have happened after a 5xx", () => {
     const outcome = (status: number, method: string) => {
       const error = GridscaleResponse.parseError({ ...reply(status, ""), method })
