@@ -10,7 +10,6 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Schedule from "effect/Schedule"
@@ -52,32 +51,22 @@ export interface RequestStatus {
 export const RequestStatusReply: Schema.Schema<{ readonly [id: string]: RequestStatus }> = internal.RequestStatusReply
 
 /**
- * What a caller hears after each poll, e.g. to draw a progress line.
+ * What a caller hears after each poll, e.g. to draw a progress line: the job's `requestId`, its
+ * `status`, the `polls` sent so far and the `elapsedMillis` since the wait began.
  *
  * @since 0.1.0
  * @category Models
  */
-export interface Progress {
-  /** The job's id. */
-  readonly requestId: string
-  /** `pending`, `done`, `failed`, or whatever else the API said. */
-  readonly status: string
-  /** Polls sent so far for this job. */
-  readonly polls: number
-  /** Time since the wait began. */
-  readonly elapsedMillis: number
-}
+export interface Progress extends internal.Progress {}
 
 /**
+ * How one wait may differ from the polling policy: its `timeout` (the configured polling timeout by
+ * default) and `onProgress`, called after every poll.
+ *
  * @since 0.1.0
  * @category Models
  */
-export interface AwaitOptions {
-  /** The deadline for this job; the configured polling timeout by default. */
-  readonly timeout?: Duration.DurationInput | undefined
-  /** Called after every poll. */
-  readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
-}
+export interface AwaitOptions extends internal.AwaitOptions {}
 
 /**
  * @since 0.1.0

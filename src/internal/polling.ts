@@ -25,17 +25,23 @@ export const RequestStatus = Schema.Struct({
 /** The reply of `GET /requests/{id}`: the status keyed by the request id. */
 export const RequestStatusReply = Schema.Record({ key: Schema.String, value: RequestStatus })
 
-/** What a caller hears after each poll. */
+/** What a caller hears after each poll, e.g. to draw a progress line. */
 export interface Progress {
+  /** The job's id. */
   readonly requestId: string
+  /** `pending`, `done`, `failed`, or whatever else the API said. */
   readonly status: string
+  /** Polls sent so far for this job. */
   readonly polls: number
+  /** Time since the wait began. */
   readonly elapsedMillis: number
 }
 
-/** How one wait may differ from the policy. */
+/** How one wait may differ from the polling policy. */
 export interface AwaitOptions {
+  /** The deadline for this job; the configured polling timeout by default. */
   readonly timeout?: Duration.DurationInput | undefined
+  /** Called after every poll. */
   readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
 }
 
