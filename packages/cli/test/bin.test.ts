@@ -20,12 +20,20 @@ const env = () => ({
   GRIDSCALE_URL: simulator.url
 })
 
-/** Runs the built `gridscale` with its output piped (asynchronously: the server is in this process). */
-const gridscale = (args: ReadonlyArray<string>) =>
+/**
+ * Runs the built `gridscale` with its output piped (asynchronously: the server is in this process),
+ * `nodeArgs` given to `node` before it. A run still going after 15 s is killed and answers -1.
+ */
+const gridscale = (args: ReadonlyArray<string>, nodeArgs: ReadonlyArray<string> = []) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: env() }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      [...nodeArgs, bin, ...args],
+      { env: env(), timeout: 15_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr })
+      }
+    )
   })
 
 beforeAll(async () => {
@@ -78,5 +86,20 @@ describe("the gridscale executable", () => {
     expect(stdout).toBe("")
     expect(stderr).toContain("create was accepted")
     expect(stderr).toContain(created.object_uuid)
+  })
+
+  it("exits once its output is written, whatever else keeps Node's event loop busy", async () => {
+    // A timer that never ends, started before the CLI: exiting only when the event loop drains
+    // (as the HTTP client's idle timers made a run wait about half a second) would never exit.
+    const busy = ["--import", "data:text/javascript,setInterval(() => {}, 1000)"]
+    const [listed, usage] = await Promise.all([
+      gridscale(["locations", "list", "--no-header"], busy),
+      gridscale(["locations", "lsit"], busy)
+    ])
+    const [location] = Object.keys(simulator.snapshot().locations ?? {})
+    expect(listed).toMatchObject({ code: 0, stderr: "" })
+    expect(listed.stdout).toMatch(new RegExp(`^${location} .*\n$`))
+    expect(usage.code).toBe(exitCodes.Usage)
+    expect(usage.stderr).toContain("unknown verb 'lsit' (did you mean 'list'?)")
   })
 })
