@@ -20,7 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as Catalogue from "./internal/simulator/catalogue.js"
-import { maxBodyBytes, Simulator } from "./internal/simulator/core.js"
+import type { Simulator } from "./internal/simulator/core.js"
 import type * as Types from "./internal/simulator/types.js"
 
 /**
@@ -186,7 +186,8 @@ const small = (text: string): Body => ({ text, tooLarge: false })
  */
 const readStream = (
   request: HttpClientRequest.HttpClientRequest,
-  stream: Stream.Stream<Uint8Array, unknown>
+  stream: Stream.Stream<Uint8Array, unknown>,
+  maxBodyBytes: number
 ): Effect.Effect<Body, HttpClientError.RequestError> =>
   stream.pipe(
     Stream.runFoldWhile(
@@ -212,7 +213,8 @@ const readStream = (
 
 /** The request body as text: the simulator reads JSON, as the API does. */
 const bodyText = (
-  request: HttpClientRequest.HttpClientRequest
+  request: HttpClientRequest.HttpClientRequest,
+  maxBodyBytes: number
 ): Effect.Effect<Body, HttpClientError.RequestError> => {
   const body = request.body
   switch (body._tag) {
@@ -227,7 +229,7 @@ const bodyText = (
         )
       )
     case "Stream":
-      return readStream(request, body.stream)
+      return readStream(request, body.stream, maxBodyBytes)
     case "FormData":
       return Effect.succeed(small(""))
   }
@@ -265,10 +267,10 @@ const toResponse = (
   return HttpClientResponse.fromWeb(request, new Response(body, { status: reply.status, headers }))
 }
 
-const makeClient = (simulator: Simulator): HttpClient.HttpClient =>
+const makeClient = (simulator: Simulator, maxBodyBytes: number): HttpClient.HttpClient =>
   HttpClient.make((request, url, signal) =>
     Effect.gen(function*() {
-      const body = yield* bodyText(request)
+      const body = yield* bodyText(request, maxBodyBytes)
       const contentType = contentTypeOf(request)
       const headers = contentType === undefined || request.headers["content-type"] !== undefined
         ? request.headers
@@ -301,6 +303,15 @@ const makeClient = (simulator: Simulator): HttpClient.HttpClient =>
     })
   )
 
+/**
+ * The simulator's machinery (its model, routes, and the spec's definitions it checks requests
+ * against: about half of the package's code) loads when the first simulator is made, not when
+ * this module is imported: the root entry re-exports this module, and a program that only talks
+ * to the real API should not pay for it at start-up. The module loader caches it after the first
+ * time.
+ */
+const loadCore = Effect.promise(() => import("./internal/simulator/core.js"))
+
 const makeService = (simulator: Simulator): Service => ({
   counters: Effect.sync(() => simulator.counters()),
   snapshot: Effect.map(Clock.currentTimeMillis, (now) => simulator.snapshot(now)),
@@ -320,9 +331,9 @@ const makeService = (simulator: Simulator): Service => ({
 export const make = (
   options: Options = {}
 ): Effect.Effect<{ readonly service: Service; readonly client: HttpClient.HttpClient }> =>
-  Effect.sync(() => {
-    const simulator = new Simulator(options)
-    return { service: makeService(simulator), client: makeClient(simulator) }
+  Effect.map(loadCore, (core) => {
+    const simulator = new core.Simulator(options)
+    return { service: makeService(simulator), client: makeClient(simulator, core.maxBodyBytes) }
   })
 
 /**
