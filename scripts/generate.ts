@@ -646,9 +646,12 @@ const replySchema = (name: string) => {
     const extra = envelope.kind === "map" && idField !== "object_uuid" ? `, ${JSON.stringify(idField)}` : ""
     declare(name, definitions[name]!, () =>
       declarations.push(
-        `${doc(envelopeDoc(name, envelope.kind, envelope.item))}\nexport const ${name} = ${helper}(${
-          JSON.stringify(envelope.key)
-        }, ${envelope.item}${extra})\n`
+        // Built on first use, as the models are: an envelope is a transformation around a record
+        // or a struct, and building the sixty-odd of them was most of what importing this module
+        // still cost once the models were lazy.
+        `${doc(envelopeDoc(name, envelope.kind, envelope.item))}\nexport const ${name} = S.lazy(${
+          JSON.stringify(name)
+        }, () => ${helper}(${JSON.stringify(envelope.key)}, ${envelope.item}${extra}))\n`
       ))
     return
   }

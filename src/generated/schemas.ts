@@ -323,7 +323,7 @@ export const Server: Schema.Schema<Server, ServerEncoded> = S.lazy("Server", () 
   }))
 
 /** The reply listing servers. */
-export const ServersGetResponse = S.listUnder("servers", Server)
+export const ServersGetResponse = S.lazy("ServersGetResponse", () => S.listUnder("servers", Server))
 
 /** The reply to a server create, with the ids of what was created with it. */
 export interface ServerCreateResponse {
@@ -353,7 +353,7 @@ export const ServerCreateResponse: Schema.Schema<ServerCreateResponse, ServerCre
 )
 
 /** The reply holding one server. */
-export const ServerGetResponse = S.under("server", Server)
+export const ServerGetResponse = S.lazy("ServerGetResponse", () => S.under("server", Server))
 
 /** An event. The account's event log: every change to every object, with the request that made it. */
 export interface Event {
@@ -396,7 +396,7 @@ export const Event: Schema.Schema<Event, EventEncoded> = S.lazy("Event", () =>
   }))
 
 /** The reply listing events. */
-export const EventResponse = S.arrayUnder("events", Event)
+export const EventResponse = S.lazy("EventResponse", () => S.arrayUnder("events", Event))
 
 /** A measured value with its unit. */
 export interface MetricsValue {
@@ -452,7 +452,10 @@ export const ServerMetrics: Schema.Schema<ServerMetrics, ServerMetricsEncoded> =
 )
 
 /** The reply listing ServerMetricses. */
-export const ServerMetricsGetResponse = S.arrayUnder("server_metrics", ServerMetrics)
+export const ServerMetricsGetResponse = S.lazy(
+  "ServerMetricsGetResponse",
+  () => S.arrayUnder("server_metrics", ServerMetrics)
+)
 
 /** Whether a server is powered on. */
 export interface ServerPowerStatus {
@@ -472,7 +475,7 @@ export const ServerPowerStatus: Schema.Schema<ServerPowerStatus, ServerPowerStat
 )
 
 /** The reply listing server IP addresses. */
-export const LinkedIpsGetResponse = S.arrayUnder("ip_relations", LinkedIpBrief)
+export const LinkedIpsGetResponse = S.lazy("LinkedIpsGetResponse", () => S.arrayUnder("ip_relations", LinkedIpBrief))
 
 /** A server IP address. The IP addresses attached to a server. */
 export interface LinkedIp {
@@ -503,7 +506,7 @@ export const LinkedIp: Schema.Schema<LinkedIp, LinkedIpEncoded> = S.lazy("Linked
   }))
 
 /** The reply holding one server IP address. */
-export const LinkedIpGetResponse = S.under("ip_relation", LinkedIp)
+export const LinkedIpGetResponse = S.lazy("LinkedIpGetResponse", () => S.under("ip_relation", LinkedIp))
 
 /** A server storage as a list shows it. */
 export interface LinkedStorageBrief {
@@ -561,13 +564,22 @@ export const LinkedStorageBrief: Schema.Schema<LinkedStorageBrief, LinkedStorage
 )
 
 /** The reply listing server storages. */
-export const LinkedStoragesGetResponse = S.arrayUnder("storage_relations", LinkedStorageBrief)
+export const LinkedStoragesGetResponse = S.lazy(
+  "LinkedStoragesGetResponse",
+  () => S.arrayUnder("storage_relations", LinkedStorageBrief)
+)
 
 /** The reply holding one server storage. */
-export const LinkedStorageGetResponse = S.under("storage_relation", LinkedStorage)
+export const LinkedStorageGetResponse = S.lazy(
+  "LinkedStorageGetResponse",
+  () => S.under("storage_relation", LinkedStorage)
+)
 
 /** The reply listing server networks. */
-export const LinkedNetworksGetResponse = S.arrayUnder("network_relations", LinkedNetworkBrief)
+export const LinkedNetworksGetResponse = S.lazy(
+  "LinkedNetworksGetResponse",
+  () => S.arrayUnder("network_relations", LinkedNetworkBrief)
+)
 
 /** A server network. The networks a server is connected to, with their order and firewall. */
 export interface LinkedNetwork {
@@ -625,7 +637,10 @@ export const LinkedNetwork: Schema.Schema<LinkedNetwork, LinkedNetworkEncoded> =
 )
 
 /** The reply holding one server network. */
-export const LinkedNetworkGetResponse = S.under("network_relation", LinkedNetwork)
+export const LinkedNetworkGetResponse = S.lazy(
+  "LinkedNetworkGetResponse",
+  () => S.under("network_relation", LinkedNetwork)
+)
 
 /** A server ISO image as a list shows it. */
 export interface LinkedIsoimageBrief {
@@ -662,10 +677,16 @@ export const LinkedIsoimageBrief: Schema.Schema<LinkedIsoimageBrief, LinkedIsoim
 )
 
 /** The reply listing server ISO images. */
-export const LinkedIsoimagesGetResponse = S.arrayUnder("isoimage_relations", LinkedIsoimageBrief)
+export const LinkedIsoimagesGetResponse = S.lazy(
+  "LinkedIsoimagesGetResponse",
+  () => S.arrayUnder("isoimage_relations", LinkedIsoimageBrief)
+)
 
 /** The reply holding one server ISO image. */
-export const LinkedIsoimageGetResponse = S.under("isoimage_relation", LinkedIsoimage)
+export const LinkedIsoimageGetResponse = S.lazy(
+  "LinkedIsoimageGetResponse",
+  () => S.under("isoimage_relation", LinkedIsoimage)
+)
 
 /** Part of Storage. */
 export interface StorageSnapshot {
@@ -877,7 +898,7 @@ export const Storage: Schema.Schema<Storage, StorageEncoded> = S.lazy("Storage",
   }))
 
 /** The reply listing storages. */
-export const StoragesGetResponse = S.listUnder("storages", Storage)
+export const StoragesGetResponse = S.lazy("StoragesGetResponse", () => S.listUnder("storages", Storage))
 
 /** The reply to a create: the job's request id and the new object's id. */
 export interface CreateResponse {
@@ -899,7 +920,7 @@ export const CreateResponse: Schema.Schema<CreateResponse, CreateResponseEncoded
 )
 
 /** The reply holding one storage. */
-export const StorageGetResponse = S.under("storage", Storage)
+export const StorageGetResponse = S.lazy("StorageGetResponse", () => S.under("storage", Storage))
 
 /** Part of ServerinNetwork. */
 export interface ServerinNetworkItem {
@@ -1022,10 +1043,10 @@ export const Network: Schema.Schema<Network, NetworkEncoded> = S.lazy("Network",
   }))
 
 /** The reply listing networks. */
-export const NetworksGetResponse = S.listUnder("networks", Network)
+export const NetworksGetResponse = S.lazy("NetworksGetResponse", () => S.listUnder("networks", Network))
 
 /** The reply holding one network. */
-export const NetworkGetResponse = S.under("network", Network)
+export const NetworkGetResponse = S.lazy("NetworkGetResponse", () => S.under("network", Network))
 
 /** Part of ServerinIp. */
 export interface ServerinIpItem {
@@ -1173,7 +1194,7 @@ export const IpBrief: Schema.Schema<IpBrief, IpBriefEncoded> = S.lazy("IpBrief",
   }))
 
 /** The reply listing IP addresses. */
-export const IpsGetResponse = S.listUnder("ips", IpBrief)
+export const IpsGetResponse = S.lazy("IpsGetResponse", () => S.listUnder("ips", IpBrief))
 
 /** The reply to an IP address create, with the address given. */
 export interface IpCreateResponse {
@@ -1269,7 +1290,7 @@ export const Ip: Schema.Schema<Ip, IpEncoded> = S.lazy("Ip", () =>
   }))
 
 /** The reply holding one IP address. */
-export const IpGetResponse = S.under("ip", Ip)
+export const IpGetResponse = S.lazy("IpGetResponse", () => S.under("ip", Ip))
 
 /** One firewall rule. */
 export interface RulesProperties {
@@ -1427,10 +1448,10 @@ export const Firewall: Schema.Schema<Firewall, FirewallEncoded> = S.lazy("Firewa
   }))
 
 /** The reply listing firewalls. */
-export const FirewallsGetResponse = S.listUnder("firewalls", Firewall)
+export const FirewallsGetResponse = S.lazy("FirewallsGetResponse", () => S.listUnder("firewalls", Firewall))
 
 /** The reply holding one firewall. */
-export const FirewallGetResponse = S.under("firewall", Firewall)
+export const FirewallGetResponse = S.lazy("FirewallGetResponse", () => S.under("firewall", Firewall))
 
 /** Part of ServerinIsoimage. */
 export interface ServerinIsoimageItem {
@@ -1547,10 +1568,10 @@ export const Isoimage: Schema.Schema<Isoimage, IsoimageEncoded> = S.lazy("Isoima
   }))
 
 /** The reply listing ISO images. */
-export const IsoimagesGetResponse = S.listUnder("isoimages", Isoimage)
+export const IsoimagesGetResponse = S.lazy("IsoimagesGetResponse", () => S.listUnder("isoimages", Isoimage))
 
 /** The reply holding one ISO image. */
-export const IsoimageGetResponse = S.under("isoimage", Isoimage)
+export const IsoimageGetResponse = S.lazy("IsoimageGetResponse", () => S.under("isoimage", Isoimage))
 
 /** An SSH key. Public SSH keys, installed on storages created from a template. */
 export interface Sshkey {
@@ -1590,10 +1611,10 @@ export const Sshkey: Schema.Schema<Sshkey, SshkeyEncoded> = S.lazy("Sshkey", () 
   }))
 
 /** The reply listing SSH keys. */
-export const SshkeysGetResponse = S.listUnder("sshkeys", Sshkey)
+export const SshkeysGetResponse = S.lazy("SshkeysGetResponse", () => S.listUnder("sshkeys", Sshkey))
 
 /** The reply holding one SSH key. */
-export const SshkeyGetResponse = S.under("sshkey", Sshkey)
+export const SshkeyGetResponse = S.lazy("SshkeyGetResponse", () => S.under("sshkey", Sshkey))
 
 /** A pending change to a private location. */
 export interface LocationChangeRequested {
@@ -1660,10 +1681,10 @@ export const Location: Schema.Schema<Location, LocationEncoded> = S.lazy("Locati
   }))
 
 /** The reply listing locations. */
-export const LocationsGetResponse = S.listUnder("locations", Location)
+export const LocationsGetResponse = S.lazy("LocationsGetResponse", () => S.listUnder("locations", Location))
 
 /** The reply holding one location. */
-export const LocationGetResponse = S.under("location", Location)
+export const LocationGetResponse = S.lazy("LocationGetResponse", () => S.under("location", Location))
 
 /** A snapshot. Point-in-time copies of a storage, to roll it back to or export to object storage. */
 export interface Snapshot {
@@ -1724,7 +1745,7 @@ export const Snapshot: Schema.Schema<Snapshot, SnapshotEncoded> = S.lazy("Snapsh
   }))
 
 /** The reply listing snapshots. */
-export const SnapshotsGetResponse = S.listUnder("snapshots", Snapshot)
+export const SnapshotsGetResponse = S.lazy("SnapshotsGetResponse", () => S.listUnder("snapshots", Snapshot))
 
 /** A template. Operating system images, public or made from a snapshot, to create storages from. */
 export interface Template {
@@ -1797,7 +1818,7 @@ export const Template: Schema.Schema<Template, TemplateEncoded> = S.lazy("Templa
   }))
 
 /** The reply listing templates. */
-export const TemplatesGetResponse = S.listUnder("templates", Template)
+export const TemplatesGetResponse = S.lazy("TemplatesGetResponse", () => S.listUnder("templates", Template))
 
 /** An object storage access key. S3 access keys of the object storage; a key's secret is shown only when it is created. */
 export interface AccessKey {
@@ -1818,7 +1839,7 @@ export const AccessKey: Schema.Schema<AccessKey, AccessKeyEncoded> = S.lazy("Acc
   }))
 
 /** The reply listing object storage access keys. */
-export const AccessKeysGetResponse = S.arrayUnder("access_keys", AccessKey)
+export const AccessKeysGetResponse = S.lazy("AccessKeysGetResponse", () => S.arrayUnder("access_keys", AccessKey))
 
 /** Part of AccessKeyCreateResponse. */
 export interface AccessKeyCreateResponseAccessKey {
@@ -1862,7 +1883,7 @@ export const AccessKeyCreateResponse: Schema.Schema<AccessKeyCreateResponse, Acc
 )
 
 /** The reply holding one object storage access key. */
-export const AccessKeyGetResponse = S.under("access_key", AccessKey)
+export const AccessKeyGetResponse = S.lazy("AccessKeyGetResponse", () => S.under("access_key", AccessKey))
 
 /** Part of Bucket. */
 export interface BucketUssage {
@@ -1903,7 +1924,7 @@ export const Bucket: Schema.Schema<Bucket, BucketEncoded> = S.lazy("Bucket", () 
   }))
 
 /** The reply listing object storage buckets. */
-export const BucketsGetResponse = S.arrayUnder("Buckets", Bucket)
+export const BucketsGetResponse = S.lazy("BucketsGetResponse", () => S.arrayUnder("Buckets", Bucket))
 
 /** Part of PaasServiceCredentials. */
 export interface PaasServiceCredentialsItem {
@@ -2015,7 +2036,10 @@ export const PaasService: Schema.Schema<PaasService, PaasServiceEncoded> = S.laz
 )
 
 /** The reply listing PaaS services. */
-export const PaasServicesGetResponse = S.listUnder("paas_services", PaasService)
+export const PaasServicesGetResponse = S.lazy(
+  "PaasServicesGetResponse",
+  () => S.listUnder("paas_services", PaasService)
+)
 
 /** The reply to a PaaS service create, with its credentials and ports. */
 export interface PaasServiceCreateResponse {
@@ -2055,7 +2079,7 @@ export const PaasServiceCreateResponse: Schema.Schema<PaasServiceCreateResponse,
     }))
 
 /** The reply holding one PaaS service. */
-export const PaasServiceGetResponse = S.under("paas_service", PaasService)
+export const PaasServiceGetResponse = S.lazy("PaasServiceGetResponse", () => S.under("paas_service", PaasService))
 
 /** Usage figures of a PaaS service over a time span. */
 export interface PaasServiceMetrics {
@@ -2089,7 +2113,10 @@ export const PaasServiceMetrics: Schema.Schema<PaasServiceMetrics, PaasServiceMe
 )
 
 /** The reply listing PaasServiceMetricses. */
-export const PaasServiceMetricsGetResponse = S.arrayUnder("paas_service_metrics", PaasServiceMetrics)
+export const PaasServiceMetricsGetResponse = S.lazy(
+  "PaasServiceMetricsGetResponse",
+  () => S.arrayUnder("paas_service_metrics", PaasServiceMetrics)
+)
 
 /** Part of PaasServiceTemplate. */
 export interface PaasServiceTemplateResources {
@@ -2177,7 +2204,10 @@ export const PaasServiceTemplate: Schema.Schema<PaasServiceTemplate, PaasService
 )
 
 /** The reply listing PaaS templates. */
-export const PaasServiceTemplatesGetResponse = S.listUnder("paas_service_templates", PaasServiceTemplate)
+export const PaasServiceTemplatesGetResponse = S.lazy(
+  "PaasServiceTemplatesGetResponse",
+  () => S.listUnder("paas_service_templates", PaasServiceTemplate)
+)
 
 /** Part of ServiceinPaasSecurityZones. */
 export interface ServiceinPaasSecurityZonesItem {
@@ -2263,7 +2293,10 @@ export const PaasSecurityZones: Schema.Schema<PaasSecurityZones, PaasSecurityZon
 )
 
 /** The reply listing PaaS security zones. */
-export const PaasSecurityZonesGetResponse = S.listUnder("paas_security_zones", PaasSecurityZones)
+export const PaasSecurityZonesGetResponse = S.lazy(
+  "PaasSecurityZonesGetResponse",
+  () => S.listUnder("paas_security_zones", PaasSecurityZones)
+)
 
 /** The reply to a PaaS security zone create. */
 export interface PaasSecurityZoneCreateResponse {
@@ -2395,31 +2428,55 @@ export const PaasSecurityZone: Schema.Schema<PaasSecurityZone, PaasSecurityZoneE
 )
 
 /** The reply holding one PaaS security zone. */
-export const PaasSecurityZoneGetResponse = S.under("paas_security_zone", PaasSecurityZone)
+export const PaasSecurityZoneGetResponse = S.lazy(
+  "PaasSecurityZoneGetResponse",
+  () => S.under("paas_security_zone", PaasSecurityZone)
+)
 
 /** The reply listing deleted IP addresses. */
-export const DeletedIpsGetResponse = S.listUnder("deleted_ips", IpBrief)
+export const DeletedIpsGetResponse = S.lazy("DeletedIpsGetResponse", () => S.listUnder("deleted_ips", IpBrief))
 
 /** The reply listing deleted ISO images. */
-export const DeletedIsoimagesGetResponse = S.listUnder("deleted_isoimages", Isoimage)
+export const DeletedIsoimagesGetResponse = S.lazy(
+  "DeletedIsoimagesGetResponse",
+  () => S.listUnder("deleted_isoimages", Isoimage)
+)
 
 /** The reply listing deleted networks. */
-export const DeletedNetworksGetResponse = S.listUnder("deleted_networks", Network)
+export const DeletedNetworksGetResponse = S.lazy(
+  "DeletedNetworksGetResponse",
+  () => S.listUnder("deleted_networks", Network)
+)
 
 /** The reply listing deleted servers. */
-export const DeletedServersGetResponse = S.listUnder("deleted_servers", Server)
+export const DeletedServersGetResponse = S.lazy(
+  "DeletedServersGetResponse",
+  () => S.listUnder("deleted_servers", Server)
+)
 
 /** The reply listing deleted snapshots. */
-export const DeletedSnapshotsGetResponse = S.listUnder("deleted_snapshots", Snapshot)
+export const DeletedSnapshotsGetResponse = S.lazy(
+  "DeletedSnapshotsGetResponse",
+  () => S.listUnder("deleted_snapshots", Snapshot)
+)
 
 /** The reply listing deleted storages. */
-export const DeletedStoragesGetResponse = S.listUnder("deleted_storages", Storage)
+export const DeletedStoragesGetResponse = S.lazy(
+  "DeletedStoragesGetResponse",
+  () => S.listUnder("deleted_storages", Storage)
+)
 
 /** The reply listing deleted templates. */
-export const DeletedTemplatesGetResponse = S.listUnder("deleted_templates", Template)
+export const DeletedTemplatesGetResponse = S.lazy(
+  "DeletedTemplatesGetResponse",
+  () => S.listUnder("deleted_templates", Template)
+)
 
 /** The reply listing deleted PaaS services. */
-export const DeletedPaasServicesGetResponse = S.listUnder("deleted_paas_services", PaasService)
+export const DeletedPaasServicesGetResponse = S.lazy(
+  "DeletedPaasServicesGetResponse",
+  () => S.listUnder("deleted_paas_services", PaasService)
+)
 
 /** A load balancer. Load balancers that forward ports of their public IP addresses to servers. */
 export interface Loadbalancer {
@@ -2492,22 +2549,31 @@ export const Loadbalancer: Schema.Schema<Loadbalancer, LoadbalancerEncoded> = S.
 )
 
 /** The reply listing deleted load balancers. */
-export const DeletedLoadbalancersGetResponse = S.listUnder("deleted_loadbalancers", Loadbalancer)
+export const DeletedLoadbalancersGetResponse = S.lazy(
+  "DeletedLoadbalancersGetResponse",
+  () => S.listUnder("deleted_loadbalancers", Loadbalancer)
+)
 
 /** The reply listing load balancers. */
-export const LoadbalancersGetResponse = S.listUnder("loadbalancers", Loadbalancer)
+export const LoadbalancersGetResponse = S.lazy(
+  "LoadbalancersGetResponse",
+  () => S.listUnder("loadbalancers", Loadbalancer)
+)
 
 /** The reply holding one load balancer. */
-export const LoadbalancerGetResponse = S.under("loadbalancer", Loadbalancer)
+export const LoadbalancerGetResponse = S.lazy("LoadbalancerGetResponse", () => S.under("loadbalancer", Loadbalancer))
 
 /** The reply listing templates. */
-export const StorageTemplatesGetResponse = S.listUnder("templates", Template)
+export const StorageTemplatesGetResponse = S.lazy(
+  "StorageTemplatesGetResponse",
+  () => S.listUnder("templates", Template)
+)
 
 /** The reply holding one template. */
-export const TemplateGetResponse = S.under("template", Template)
+export const TemplateGetResponse = S.lazy("TemplateGetResponse", () => S.under("template", Template))
 
 /** The reply holding one snapshot. */
-export const SnapshotGetResponse = S.under("snapshot", Snapshot)
+export const SnapshotGetResponse = S.lazy("SnapshotGetResponse", () => S.under("snapshot", Snapshot))
 
 /** Part of SnapshotScheduleRelations. */
 export interface SnapshotScheduleRelationsSnapshot {
@@ -2601,10 +2667,16 @@ export const SnapshotSchedule: Schema.Schema<SnapshotSchedule, SnapshotScheduleE
 )
 
 /** The reply listing snapshot schedules. */
-export const SnapshotSchedulesGetResponse = S.listUnder("snapshot_schedules", SnapshotSchedule)
+export const SnapshotSchedulesGetResponse = S.lazy(
+  "SnapshotSchedulesGetResponse",
+  () => S.listUnder("snapshot_schedules", SnapshotSchedule)
+)
 
 /** The reply holding one snapshot schedule. */
-export const SnapshotScheduleGetResponse = S.under("snapshot_schedule", SnapshotSchedule)
+export const SnapshotScheduleGetResponse = S.lazy(
+  "SnapshotScheduleGetResponse",
+  () => S.under("snapshot_schedule", SnapshotSchedule)
+)
 
 /** A backup. Backups of a storage, kept apart from it, to roll it back to or import as a new storage. */
 export interface StorageBackup {
@@ -2635,7 +2707,10 @@ export const StorageBackup: Schema.Schema<StorageBackup, StorageBackupEncoded> =
 )
 
 /** The reply listing backups. */
-export const StorageBackupsGetResponse = S.listUnder("backups", StorageBackup)
+export const StorageBackupsGetResponse = S.lazy(
+  "StorageBackupsGetResponse",
+  () => S.listUnder("backups", StorageBackup)
+)
 
 /** Part of StorageBackupScheduleRelations. */
 export interface StorageBackupScheduleRelationsStoragesBackup {
@@ -2734,10 +2809,16 @@ export const StorageBackupSchedule: Schema.Schema<StorageBackupSchedule, Storage
 )
 
 /** The reply listing backup schedules. */
-export const StorageBackupSchedulesGetResponse = S.listUnder("schedule_storage_backups", StorageBackupSchedule)
+export const StorageBackupSchedulesGetResponse = S.lazy(
+  "StorageBackupSchedulesGetResponse",
+  () => S.listUnder("schedule_storage_backups", StorageBackupSchedule)
+)
 
 /** The reply holding one backup schedule. */
-export const StorageBackupScheduleGetResponse = S.under("schedule_storage_backup", StorageBackupSchedule)
+export const StorageBackupScheduleGetResponse = S.lazy(
+  "StorageBackupScheduleGetResponse",
+  () => S.under("schedule_storage_backup", StorageBackupSchedule)
+)
 
 /** What an application's server needs: cores, memory and storage. */
 export interface MarketplaceApplicationSetup {
@@ -2877,7 +2958,10 @@ export const MarketplaceApplication: Schema.Schema<MarketplaceApplication, Marke
 )
 
 /** The reply listing marketplace applications. */
-export const MarketplaceApplicationsGetResponse = S.listUnder("applications", MarketplaceApplication)
+export const MarketplaceApplicationsGetResponse = S.lazy(
+  "MarketplaceApplicationsGetResponse",
+  () => S.listUnder("applications", MarketplaceApplication)
+)
 
 /** The reply to a marketplace application create, with its hash. */
 export interface MarketplaceApplicationCreateResponse {
@@ -2901,7 +2985,10 @@ export const MarketplaceApplicationCreateResponse: Schema.Schema<
   }))
 
 /** The reply holding one marketplace application. */
-export const MarketplaceApplicationGetResponse = S.under("application", MarketplaceApplication)
+export const MarketplaceApplicationGetResponse = S.lazy(
+  "MarketplaceApplicationGetResponse",
+  () => S.under("application", MarketplaceApplication)
+)
 
 /** A label. The labels in use on the account, each with the objects carrying it. */
 export interface Label {
@@ -2932,10 +3019,10 @@ export const Label: Schema.Schema<Label, LabelEncoded> = S.lazy("Label", () =>
   }))
 
 /** The reply listing labels. */
-export const LabelsGetResponse = S.listUnder("labels", Label, "label")
+export const LabelsGetResponse = S.lazy("LabelsGetResponse", () => S.listUnder("labels", Label, "label"))
 
 /** The reply holding one label. */
-export const LabelGetResponse = S.under("label", Label)
+export const LabelGetResponse = S.lazy("LabelGetResponse", () => S.under("label", Label))
 
 // Request bodies: checked before anything is sent; unknown fields are not sent, null means absent.
 
