@@ -1,8 +1,14 @@
-import { describe, expect, it, layer } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
 import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
+import { layer } from "../support/layer.js"
 import { create, expectStatus } from "./api.js"
+
+// vitest's shared `it` as this file found it, before any block assigned methods onto it.
+const effectBefore = it.effect
 
 const idsOf = (count: number) =>
   Effect.gen(function*() {
@@ -92,6 +98,18 @@ layer(GridscaleSimulator.layerWith({ seed: 3 }))("one simulator shared by a bloc
       yield* GridscaleSimulator.reset
       yield* create("/objects/networks", { name: "mine" })
       expect(yield* names).toEqual(["Public Network", "mine"])
+    }))
+})
+
+// Registered after the `layer` block. With `@effect/vitest`'s own `layer` this test would run in
+// the block's runtime (see test/support/layer.ts), as would the tests of every file that shares
+// this worker's module graph next.
+describe("after a layer block", () => {
+  it.effect("a test gets its own TestClock and services, not the block's; vitest's it is as it was", () =>
+    Effect.gen(function*() {
+      expect(yield* TestClock.currentTimeMillis).toBe(0)
+      expect(Option.isNone(yield* Effect.serviceOption(GridscaleSimulator.GridscaleSimulator))).toBe(true)
+      expect(it.effect).toBe(effectBefore)
     }))
 })
 
