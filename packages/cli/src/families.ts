@@ -5,7 +5,7 @@
  * other one is built from its generated description.
  */
 import type { Verb } from "./commands.js"
-import { commands } from "./generated/index.js"
+import { commands, type GeneratedCommand } from "./generated/index.js"
 
 /** One command of `gridscale`: its name, other names it answers to, a summary, and its verbs. */
 export interface Entry {
@@ -35,8 +35,11 @@ const aliases: Readonly<Record<string, ReadonlyArray<string>>> = {
   "iso-images": ["isoimages"]
 }
 
-const generic = (cli: string): Load => () =>
-  import("./families/generic.js").then((generic) => ({ verbs: generic.verbsOf(generic.familyNamed(cli)) }))
+/** The verbs of a family without a module of its own: built from its generated data alone. */
+const generic = (data: GeneratedCommand["load"]): Load => () =>
+  Promise.all([import("./families/generic.js"), data()]).then(([generic, { family }]) => ({
+    verbs: generic.verbsOf(family)
+  }))
 
 /** Every command, in the order the help lists them. */
 export const entries: ReadonlyArray<Entry> = [
@@ -44,7 +47,7 @@ export const entries: ReadonlyArray<Entry> = [
     cli: command.cli,
     aliases: aliases[command.cli] ?? [],
     summary: command.doc,
-    load: curated[command.cli] ?? generic(command.cli)
+    load: curated[command.cli] ?? generic(command.load)
   })),
   {
     cli: "jobs",

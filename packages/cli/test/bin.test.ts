@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import * as GridscaleSimulatorServer from "effect-gridscale/GridscaleSimulatorServer"
 import { execFile, spawn } from "node:child_process"
 import * as Fs from "node:fs"
+import * as Os from "node:os"
 import * as Path from "node:path"
 import { exitCodes } from "../src/exitCodes.js"
 
@@ -22,19 +23,39 @@ const env = () => ({
 
 /**
  * Runs the built `gridscale` with its output piped (asynchronously: the server is in this process),
- * `nodeArgs` given to `node` before it. A run still going after 15 s is killed and answers -1.
+ * `nodeArgs` given to `node` before it and `extraEnv` added to its environment. A run still going
+ * after 15 s is killed and answers -1.
  */
-const gridscale = (args: ReadonlyArray<string>, nodeArgs: ReadonlyArray<string> = []) =>
+const gridscale = (
+  args: ReadonlyArray<string>,
+  nodeArgs: ReadonlyArray<string> = [],
+  extraEnv: Record<string, string> = {}
+) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
       [...nodeArgs, bin, ...args],
-      { env: env(), timeout: 15_000 },
+      { env: { ...env(), ...extraEnv }, timeout: 15_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr })
       }
     )
   })
+
+/**
+ * `node` flags that append the URL of every module the process loads to the file named by
+ * GRIDSCALE_TEST_LOADED (a module loader hook, which runs on a thread of its own).
+ */
+const recordLoads = (() => {
+  const hook = "import { appendFileSync } from \"node:fs\"\n" +
+    "export async function load(url, context, next) {\n" +
+    "  appendFileSync(process.env.GRIDSCALE_TEST_LOADED, url + \"\\n\")\n" +
+    "  return next(url, context)\n" +
+    "}\n"
+  const preload = `import { register } from "node:module"\n` +
+    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)})\n`
+  return ["--import", `data:text/javascript,${encodeURIComponent(preload)}`]
+})()
 
 beforeAll(async () => {
   if (!Fs.existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`)
@@ -101,5 +122,26 @@ describe("the gridscale executable", () => {
     expect(listed.stdout).toMatch(new RegExp(`^${location} .*\n$`))
     expect(usage.code).toBe(exitCodes.Usage)
     expect(usage.stderr).toContain("unknown verb 'lsit' (did you mean 'list'?)")
+  })
+
+  it("a command reads its own chunks only: `locations list` loads no other command's code or data", async () => {
+    const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gridscale-loads-"))
+    const log = Path.join(dir, "loaded.txt")
+    try {
+      const listed = await gridscale(["locations", "list", "-q"], recordLoads, { GRIDSCALE_TEST_LOADED: log })
+      expect(listed).toMatchObject({ code: 0, stderr: "" })
+      const chunks = Fs.readFileSync(log, "utf8").split("\n").filter((url) => url.includes("/dist/chunks/"))
+      // dist/chunks/<name>-<hash>.js: shared chunks are named "chunk", the others after their module.
+      const names = new Set(chunks.map((url) => /\/chunks\/(.+)-[^-/]+\.js$/.exec(url)![1]))
+      expect(names).toContain("locations")
+      expect([...names].filter((name) => !["chunk", "runner", "generic", "locations"].includes(name))).toEqual([])
+      // A family's generated data says its plural (`titles`); shared chunks may hold a family's data too.
+      const titles = chunks.flatMap((url) =>
+        [...Fs.readFileSync(new URL(url), "utf8").matchAll(/["']?titles["']?\s*:\s*"([^"]*)"/g)].map((m) => m[1])
+      )
+      expect(titles).toEqual(["locations"])
+    } finally {
+      Fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -1,5 +1,5 @@
 /**
- * A family's verbs built from its generated description (`../generated/families.ts`): the shared
+ * A family's verbs built from its generated description (`../generated/families/`): the shared
  * ones (list, get, create, update, delete, events, attach, detach) call the driver's methods of
  * the same name, the family's own (metrics, clone, rollback, ...) send the operation the
  * description names. Request bodies come from flags for their plain fields and `--data` (JSON)
@@ -32,15 +32,8 @@ import {
   verb,
   withClient
 } from "../commands.js"
-import { families, type Field, type GeneratedFamily, type GeneratedVerb } from "../generated/families.js"
+import type { Field, GeneratedFamily, GeneratedVerb } from "../generated/families.js"
 import { type Column, printJson, printList, renderFields, withProgress } from "../output.js"
-
-/** The generated description of the family `cli`. */
-export const familyNamed = (cli: string): GeneratedFamily => {
-  const family = families.find((f) => f.cli === cli)
-  if (family === undefined) throw new Error(`no generated family ${cli}`)
-  return family
-}
 
 /** A decoded value in its JSON form: timestamps back to ISO strings, the rest as it came. */
 export const toJson = (value: unknown): any => {

@@ -16,8 +16,9 @@ import {
   text,
   type Verb
 } from "../commands.js"
+import { family } from "../generated/families/ips.js"
 import { field } from "../output.js"
-import { familyNamed, verbsOf } from "./generic.js"
+import { verbsOf } from "./generic.js"
 
 /** IP addresses as the CLI shows them. */
 export const ips: Family<Ip.Ip> = {
@@ -67,4 +68,4 @@ const curated: ReadonlyArray<Verb> = [
 ]
 
 /** The verbs of `gridscale ips`: the hand-written ones, and the generated ones for the rest. */
-export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("ips"), curated)
+export const verbs: ReadonlyArray<Verb> = verbsOf(family, curated)

@@ -3,8 +3,9 @@
  */
 import * as IsoImage from "effect-gridscale/IsoImage"
 import { deleteVerb, type Family, getVerb, listVerb, type Verb } from "../commands.js"
+import { family } from "../generated/families/iso-images.js"
 import { field } from "../output.js"
-import { familyNamed, verbsOf } from "./generic.js"
+import { verbsOf } from "./generic.js"
 
 /** ISO images as the CLI shows them. */
 export const isoImages: Family<IsoImage.IsoImage> = {
@@ -30,4 +31,4 @@ const curated: ReadonlyArray<Verb> = [
 ]
 
 /** The verbs of `gridscale iso-images`: the hand-written ones, and the generated ones for the rest. */
-export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("iso-images"), curated)
+export const verbs: ReadonlyArray<Verb> = verbsOf(family, curated)

@@ -3,8 +3,9 @@
  */
 import * as Location from "effect-gridscale/Location"
 import { type Family, getVerb, listVerb, type Verb } from "../commands.js"
+import { family } from "../generated/families/locations.js"
 import { field } from "../output.js"
-import { familyNamed, verbsOf } from "./generic.js"
+import { verbsOf } from "./generic.js"
 
 /** Locations as the CLI shows them. */
 export const locations: Family<Location.Location> = {
@@ -22,4 +23,4 @@ const curated: ReadonlyArray<Verb> = [
 ]
 
 /** The verbs of `gridscale locations`: the hand-written ones, and the generated ones for the rest. */
-export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("locations"), curated)
+export const verbs: ReadonlyArray<Verb> = verbsOf(family, curated)

@@ -18,8 +18,9 @@ import {
   updateVerb,
   type Verb
 } from "../commands.js"
+import { family } from "../generated/families/networks.js"
 import { field } from "../output.js"
-import { familyNamed, verbsOf } from "./generic.js"
+import { verbsOf } from "./generic.js"
 
 /** Networks as the CLI shows them. */
 export const networks: Family<Network.Network> = {
@@ -66,4 +67,4 @@ const curated: ReadonlyArray<Verb> = [
 ]
 
 /** The verbs of `gridscale networks`: the hand-written ones, and the generated ones for the rest. */
-export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("networks"), curated)
+export const verbs: ReadonlyArray<Verb> = verbsOf(family, curated)

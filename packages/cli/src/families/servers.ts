@@ -37,8 +37,9 @@ import {
   verb,
   withClient
 } from "../commands.js"
+import { family } from "../generated/families/servers.js"
 import { field, printJson, withProgress } from "../output.js"
-import { callDriver, familyNamed, verbsOf } from "./generic.js"
+import { callDriver, verbsOf } from "./generic.js"
 
 /** Servers as the CLI shows them. */
 export const servers: Family<Server.Server> = {
@@ -224,4 +225,4 @@ const curated: ReadonlyArray<Verb> = [
 ]
 
 /** The verbs of `gridscale servers`: the hand-written ones, and the generated ones for the rest. */
-export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("servers"), curated, ["set-power"])
+export const verbs: ReadonlyArray<Verb> = verbsOf(family, curated, ["set-power"])

@@ -28,8 +28,9 @@ import {
   verb,
   withClient
 } from "../commands.js"
+import { family } from "../generated/families/snapshots.js"
 import { field, printJson, withProgress } from "../output.js"
-import { familyNamed, verbsOf } from "./generic.js"
+import { verbsOf } from "./generic.js"
 
 /** Snapshots as the CLI shows them. */
 export const snapshots: Family<Snapshot.Snapshot> = {
@@ -107,4 +108,4 @@ const curated: ReadonlyArray<Verb> = [
 ]
 
 /** The verbs of `gridscale snapshots`: the hand-written ones, and the generated ones for the rest. */
-export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("snapshots"), curated)
+export const verbs: ReadonlyArray<Verb> = verbsOf(family, curated)

@@ -14,8 +14,9 @@ import {
   text,
   type Verb
 } from "../commands.js"
+import { family } from "../generated/families/ssh-keys.js"
 import { field } from "../output.js"
-import { familyNamed, verbsOf } from "./generic.js"
+import { verbsOf } from "./generic.js"
 
 /** SSH keys as the CLI shows them. */
 export const sshKeys: Family<SshKey.SshKey> = {
@@ -54,4 +55,4 @@ const curated: ReadonlyArray<Verb> = [
 ]
 
 /** The verbs of `gridscale ssh-keys`: the hand-written ones, and the generated ones for the rest. */
-export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("ssh-keys"), curated)
+export const verbs: ReadonlyArray<Verb> = verbsOf(family, curated)

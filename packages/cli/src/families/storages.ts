@@ -23,8 +23,9 @@ import {
   updateVerb,
   type Verb
 } from "../commands.js"
+import { family } from "../generated/families/storages.js"
 import { field } from "../output.js"
-import { familyNamed, verbsOf } from "./generic.js"
+import { verbsOf } from "./generic.js"
 
 /** Storages as the CLI shows them. */
 export const storages: Family<Storage.Storage> = {
@@ -102,4 +103,4 @@ const curated: ReadonlyArray<Verb> = [
 ]
 
 /** The verbs of `gridscale storages`: the hand-written ones, and the generated ones for the rest. */
-export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("storages"), curated)
+export const verbs: ReadonlyArray<Verb> = verbsOf(family, curated)

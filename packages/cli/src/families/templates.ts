@@ -14,8 +14,9 @@ import {
   text,
   type Verb
 } from "../commands.js"
+import { family } from "../generated/families/templates.js"
 import { field } from "../output.js"
-import { familyNamed, verbsOf } from "./generic.js"
+import { verbsOf } from "./generic.js"
 
 /** Templates as the CLI shows them. */
 export const templates: Family<Template.Template> = {
@@ -50,4 +51,4 @@ const curated: ReadonlyArray<Verb> = [
 ]
 
 /** The verbs of `gridscale templates`: the hand-written ones, and the generated ones for the rest. */
-export const verbs: ReadonlyArray<Verb> = verbsOf(familyNamed("templates"), curated)
+export const verbs: ReadonlyArray<Verb> = verbsOf(family, curated)
