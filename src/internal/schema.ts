@@ -95,7 +95,10 @@ export const open = <Fields extends Schema.Struct.Fields>(identifier: string, fi
  * start-up. The identifier names it in messages without building it.
  */
 export const lazy = <A, I>(identifier: string, build: () => Schema.Schema<A, I, never>): Schema.Schema<A, I, never> =>
-  Schema.suspend(build).annotations({ identifier })
+  // What `Schema.suspend(build).annotations({ identifier })` makes, made once: every schema value
+  // is a class of its own, and making the suspension and then its annotated copy was two of them
+  // for each of the few hundred generated schemas, most of what importing them still cost.
+  Schema.make(new AST.Suspend(() => build().ast, { [AST.IdentifierAnnotationId]: identifier }))
 
 /**
  * A model of the API, as the generated schemas declare them: unknown fields are kept at run time
