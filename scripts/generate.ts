@@ -663,7 +663,9 @@ const replySchema = (name: string) => {
     declarations.push(
       `${
         doc(modelDocs[name] ?? `The \`${name}\` reply.`)
-      }\nexport const ${name}: Schema.Schema<${expr.type}, ${expr.encoded}> = ${expr.schema}\n`
+      }\nexport const ${name}: Schema.Schema<${expr.type}, ${expr.encoded}> = S.lazy(${
+        JSON.stringify(name)
+      }, () => ${expr.schema})\n`
     ))
 }
 
@@ -802,9 +804,9 @@ const emitSchemas = () => {
       const expr = inputExpr(target, schemaName, "")
       declare(schemaName, target, () =>
         declarations.push(
-          `${
-            doc(modelDoc(name, undefined))
-          }\nexport const ${schemaName}: Schema.Schema<${expr.type}> = ${expr.schema}\n`
+          `${doc(modelDoc(name, undefined))}\nexport const ${schemaName}: Schema.Schema<${expr.type}> = S.lazy(${
+            JSON.stringify(schemaName)
+          }, () => ${expr.schema})\n`
         ))
     }
     bodySchemaNames.push([name, schemaName])

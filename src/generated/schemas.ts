@@ -38,7 +38,7 @@ export const Request: Schema.Schema<Request, RequestEncoded> = S.lazy("Request",
 export const RequestGetResponse: Schema.Schema<
   { readonly [key: string]: Request },
   { readonly [key: string]: RequestEncoded }
-> = Schema.Record({ key: Schema.String, value: Request })
+> = S.lazy("RequestGetResponse", () => Schema.Record({ key: Schema.String, value: Request }))
 
 /** A server IP address as a list shows it. */
 export interface LinkedIpBrief {
@@ -3098,10 +3098,10 @@ export const ServerPowerUpdate: Schema.Schema<ServerPowerUpdate> = S.lazy("Serve
   }))
 
 /** The (empty) body of a shutdown. */
-export const ServerPowerShutdownPayload: Schema.Schema<{ readonly [key: string]: unknown }> = Schema.Record({
-  key: Schema.String,
-  value: Schema.Unknown
-})
+export const ServerPowerShutdownPayload: Schema.Schema<{ readonly [key: string]: unknown }> = S.lazy(
+  "ServerPowerShutdownPayload",
+  () => Schema.Record({ key: Schema.String, value: Schema.Unknown })
+)
 
 /** What attaching an IP address to a server takes. */
 export interface LinkIp {
@@ -3573,10 +3573,10 @@ export const PaasServiceUpdate: Schema.Schema<PaasServiceUpdate> = S.lazy("PaasS
   }))
 
 /** The (empty) body of a credential renewal. */
-export const RenewPaasServiceCredentialsPayload: Schema.Schema<{ readonly [key: string]: unknown }> = Schema.Record({
-  key: Schema.String,
-  value: Schema.Unknown
-})
+export const RenewPaasServiceCredentialsPayload: Schema.Schema<{ readonly [key: string]: unknown }> = S.lazy(
+  "RenewPaasServiceCredentialsPayload",
+  () => Schema.Record({ key: Schema.String, value: Schema.Unknown })
+)
 
 /** What creating a PaaS security zone takes. */
 export interface PaasSecurityZoneCreate {
