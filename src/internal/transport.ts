@@ -17,9 +17,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -30,6 +32,7 @@ import * as GridscaleResponse from "../GridscaleResponse.js"
 import { describe, safeSegment } from "./input.js"
 import * as RateBudget from "./rateBudget.js"
 import * as Retry from "./retry.js"
+import * as Timeout from "./timeout.js"
 
 /** How one request is sent. */
 export interface SendOptions<A = unknown, I = unknown> {
@@ -210,18 +213,37 @@ export const make: Effect.Effect<
   )
 
   // fetch follows redirects by default, headers and all: a redirect must never carry the token to
-  // another origin. The platform's other clients do not follow redirects.
-  const fetchWithoutRedirects = (fetch: typeof globalThis.fetch): typeof globalThis.fetch => (input, init) =>
-    fetch(input, { ...init, redirect: "manual" })
-  const noRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-    Effect.flatMap(
-      Effect.serviceOption(FetchHttpClient.Fetch),
-      (fetch) =>
-        Effect.provideService(
-          effect,
+  // another origin. The platform's other clients do not follow redirects. One wrapper per fetch
+  // function, so a call allocates none.
+  const withoutRedirects = new WeakMap<typeof globalThis.fetch, typeof globalThis.fetch>()
+  const fetchWithoutRedirects = (fetch: typeof globalThis.fetch): typeof globalThis.fetch => {
+    let wrapped = withoutRedirects.get(fetch)
+    if (wrapped === undefined) {
+      wrapped = (input, init) => fetch(input, { ...init, redirect: "manual" })
+      withoutRedirects.set(fetch, wrapped)
+    }
+    return wrapped
+  }
+  /**
+   * The context an exchange runs in: the caller's, with the exchange's scope and a fetch that
+   * follows no redirects. The exchange runs in a fiber of its own (see `Timeout.timeoutFail`), so
+   * the context is set there once instead of being provided and restored around it.
+   */
+  const inExchangeContext = <A, E>(
+    scope: Scope.Scope,
+    effect: Effect.Effect<A, E, Scope.Scope>
+  ): Effect.Effect<A, E> =>
+    Effect.zipRight(
+      FiberRef.update(FiberRef.currentContext, (context) =>
+        Context.add(
+          Context.add(context, Scope.Scope, scope),
           FetchHttpClient.Fetch,
-          fetchWithoutRedirects(Option.getOrElse(fetch, () => globalThis.fetch))
-        )
+          fetchWithoutRedirects(
+            Option.getOrElse(Context.getOption(context, FetchHttpClient.Fetch), () => globalThis.fetch)
+          )
+        )),
+      // The line above put the Scope in the context, where the type cannot see it.
+      effect as Effect.Effect<A, E>
     )
 
   const readBody = (
@@ -285,25 +307,21 @@ export const make: Effect.Effect<
   ): Effect.Effect<GridscaleResponse.Reply, Retry.AttemptFailure> =>
     Effect.flatMap(Scope.make(), (scope) => {
       const reply = Effect.flatMap(
-        Effect.mapError(noRedirects(client.execute(request)), (e) => fromHttpClientError(attempt, e, origin)),
+        Effect.mapError(client.execute(request), (e) => fromHttpClientError(attempt, e, origin)),
         (res) => toReply(res, attempt)
       )
-      return Scope.extend(reply, scope).pipe(
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () =>
-            new Retry.AttemptFailure(
-              transportError(
-                attempt,
-                "Timeout",
-                `no complete reply within ${Duration.format(timeout)}`,
-                attempt.method !== "GET"
-              ),
-              Retry.isIdempotent(attempt.method)
-            )
-        }),
-        Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit))
-      )
+      return Timeout.timeoutFail(inExchangeContext(scope, reply), timeout, () =>
+        new Retry.AttemptFailure(
+          transportError(
+            attempt,
+            "Timeout",
+            `no complete reply within ${Duration.format(timeout)}`,
+            attempt.method !== "GET"
+          ),
+          Retry.isIdempotent(attempt.method)
+        )).pipe(
+          Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit))
+        )
     })
 
   const decodeFailure = (reply: GridscaleResponse.Reply, attempt: Attempt, message: string) =>
@@ -416,6 +434,25 @@ export const make: Effect.Effect<
     })
   }
 
+  /**
+   * `Effect.retry(attempt, schedule)` after the first attempt failed with `first`: the schedule
+   * sees `first` as the first failure, as it would have. Most calls succeed at once, and setting a
+   * schedule up costs more than the rest of the retry logic, so it is set up only when needed.
+   */
+  const retried = <A>(
+    attempt: Effect.Effect<A, Retry.AttemptFailure>,
+    first: Retry.AttemptFailure,
+    schedule: Schedule.Schedule<number, Retry.AttemptFailure>
+  ): Effect.Effect<A, Retry.AttemptFailure> => {
+    let replayed = false
+    const again = Effect.suspend(() => {
+      if (replayed) return attempt
+      replayed = true
+      return Effect.fail(first)
+    })
+    return Effect.retry(again, schedule)
+  }
+
   const send = <A, I>(
     method: Retry.Method,
     path: string,
@@ -435,8 +472,8 @@ export const make: Effect.Effect<
       const timeout = options?.timeout === undefined ? config.timeout : Duration.decode(options.timeout)
       let number = 0
       let ambiguous: GridscaleError.GridscaleError | undefined
-      const attempt = Effect.clockWith((clock) =>
-        Effect.zipRight(
+      return Effect.clockWith((clock) => {
+        const attempt = Effect.zipRight(
           // Waiting for the budget sends nothing: only the operation timeout or an interrupt ends it.
           budget.acquire(options?.priority ?? "normal", clock),
           Effect.suspend(() => {
@@ -460,10 +497,11 @@ export const make: Effect.Effect<
             )
           })
         )
-      )
-      return Effect.flatMap(Effect.clockWith((clock) => clock.currentTimeMillis), (startedAt) =>
-        attempt.pipe(
-          Effect.retry(Retry.schedule(config.retry, { method, path, startedAt })),
+        const startedAt = clock.unsafeCurrentTimeMillis()
+        return attempt.pipe(
+          Effect.catchAll((first) =>
+            retried(attempt, first, Retry.schedule(config.retry, { method, path, startedAt }))
+          ),
           Effect.mapBoth({
             onFailure: (failure) =>
               withEarlierAmbiguity(
@@ -478,7 +516,8 @@ export const make: Effect.Effect<
               return success
             }
           })
-        ))
+        )
+      })
     })
 
   return { send }
