@@ -43,12 +43,12 @@ describe.each(clients)("over loopback HTTP (%s)", (_, http) => {
       )
       const objectId = (reply as { object_uuid: string }).object_uuid
       expect(server.snapshot().storages[objectId]).toMatchObject({ name: "data", capacity: 10 })
-      // Not before the job was done, and soon after (the exact lag is measured on TestClock and by the benchmark).
+      // Not before the job was done. How soon after is measured on TestClock (GridscalePolling's
+      // tests) and by the benchmark: a bound on this wall clock fails on a busy machine.
       expect(Date.now() - started).toBeGreaterThanOrEqual(jobMillis)
-      expect(Date.now() - started).toBeLessThan(jobMillis + 1_000)
     }))
 
-  it.scopedLive("a failed job fails with JobFailed within one poll interval", () =>
+  it.scopedLive("a failed job is JobFailed, seen by a poll and not by a timeout", () =>
     Effect.gen(function*() {
       const server = yield* simulator
       server.failNextJob({ method: "POST" })
@@ -59,8 +59,9 @@ describe.each(clients)("over loopback HTTP (%s)", (_, http) => {
         )
       )
       expect(error._tag).toBe("JobFailed")
-      // Seen by the first poll after the failure; Libcloud would wait out its 200 s timeout.
-      expect(Date.now() - started).toBeLessThan(jobMillis + 1_000)
+      // Seen by a poll, not by waiting out a timeout as Libcloud does (200 s; the poller's is 5 min).
+      // The first poll after the failure is checked on TestClock in GridscalePolling's tests.
+      expect(Date.now() - started).toBeLessThan(10_000)
     }))
 
   it.scopedLive("a reset connection on a POST is a TransportError with an unknown outcome, sent once", () =>
@@ -111,13 +112,14 @@ describe.each(clients)("over loopback HTTP (%s)", (_, http) => {
       const locations = yield* GridscaleConnection.request("GET", "/objects/locations").pipe(Effect.provide(quick))
       expect(locations).toHaveProperty("locations")
       expect(server.counters().byMethod.GET).toBe(2)
-      server.injectFault({ kind: "SlowReply", method: "POST", delayMillis: 2_000 })
+      // A reply far slower than the bound below, so that only the timeout can end the call in time.
+      server.injectFault({ kind: "SlowReply", method: "POST", delayMillis: 30_000 })
       const started = Date.now()
       const error = yield* Effect.flip(
         GridscaleConnection.request("POST", "/objects/storages", { body: storage }).pipe(Effect.provide(quick))
       )
       expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout", outcomeUnknown: true })
-      expect(Date.now() - started).toBeLessThan(1_500)
+      expect(Date.now() - started).toBeLessThan(10_000)
       expect(server.counters().byMethod.POST).toBe(1)
     }))
 
