@@ -62,20 +62,6 @@ export const times = {
   change_time: Schema.optional(Timestamp)
 }
 
-/** The location fields every located object carries. */
-export const locationFields = {
-  location_uuid: optionalString,
-  location_name: optionalString,
-  location_iata: optionalString,
-  location_country: optionalString
-}
-
-/** Fields the API keeps for billing. */
-export const usageFields = {
-  usage_in_minutes: optionalNumber,
-  current_price: optionalNumberOrString
-}
-
 /**
  * An object of the API: the known fields decoded, every other field kept as it came, so fields
  * newer API versions add reach the caller.
@@ -224,6 +210,3 @@ export const CreateResponse = open("CreateResponse", {
   request_uuid: Id,
   object_uuid: Id
 })
-
-/** The events reply. */
-export const EventList = arrayUnder("events", Event)
