@@ -170,6 +170,8 @@ const fromHttpClientError = (
   )
 }
 
+const noPlatformSpan = () => true
+
 const decodeUtf8 = (chunks: ReadonlyArray<Uint8Array>): string => {
   const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0))
   let offset = 0
@@ -204,13 +206,8 @@ export const make: Effect.Effect<
     }),
     HttpClientRequest.acceptJson
   )
-  const client = (yield* HttpClient.HttpClient).pipe(
-    // The platform's span records every header, the token's among them, and costs more than the
-    // rest of a request: the transport's own span says what matters and sends `traceparent`.
-    HttpClient.withTracerDisabledWhen(() => true),
-    // Each request gets an AbortController of its own, aborted when the scope it runs in closes.
-    HttpClient.withScope
-  )
+  // Each request gets an AbortController of its own, aborted when the scope it runs in closes.
+  const client = HttpClient.withScope(yield* HttpClient.HttpClient)
 
   // fetch follows redirects by default, headers and all: a redirect must never carry the token to
   // another origin. The platform's other clients do not follow redirects. One wrapper per fetch
@@ -226,23 +223,28 @@ export const make: Effect.Effect<
   }
   /**
    * The context an exchange runs in: the caller's, with the exchange's scope and a fetch that
-   * follows no redirects. The exchange runs in a fiber of its own (see `Timeout.timeoutFail`), so
-   * the context is set there once instead of being provided and restored around it.
+   * follows no redirects, and no span of the platform's: that span records every header, the
+   * token's among them, and costs more than the rest of a request (the connection's own span says
+   * what matters and sends `traceparent`). The exchange runs in a fiber of its own (see
+   * `Timeout.timeoutFail`), so all this is set there once instead of being provided and restored.
    */
   const inExchangeContext = <A, E>(
     scope: Scope.Scope,
     effect: Effect.Effect<A, E, Scope.Scope>
   ): Effect.Effect<A, E> =>
     Effect.zipRight(
-      FiberRef.update(FiberRef.currentContext, (context) =>
-        Context.add(
-          Context.add(context, Scope.Scope, scope),
-          FetchHttpClient.Fetch,
-          fetchWithoutRedirects(
-            Option.getOrElse(Context.getOption(context, FetchHttpClient.Fetch), () => globalThis.fetch)
-          )
-        )),
-      // The line above put the Scope in the context, where the type cannot see it.
+      Effect.zipRight(
+        FiberRef.update(FiberRef.currentContext, (context) =>
+          Context.add(
+            Context.add(context, Scope.Scope, scope),
+            FetchHttpClient.Fetch,
+            fetchWithoutRedirects(
+              Option.getOrElse(Context.getOption(context, FetchHttpClient.Fetch), () => globalThis.fetch)
+            )
+          )),
+        FiberRef.set(HttpClient.currentTracerDisabledWhen, noPlatformSpan)
+      ),
+      // The lines above put the Scope in the context, where the type cannot see it.
       effect as Effect.Effect<A, E>
     )
 

@@ -106,12 +106,13 @@ describe.each(clients)("over loopback HTTP (%s)", (_, http) => {
       const server = yield* simulator
       const quick = GridscaleConnection.layer.pipe(
         Layer.provide(http),
-        Layer.provide(GridscaleConfig.layer({ ...credentials, apiUrl: server.url, timeout: "300 millis" }))
+        Layer.provide(GridscaleConfig.layer({ ...credentials, apiUrl: server.url, timeout: "1 second" }))
       )
-      server.injectFault({ kind: "SlowReply", method: "GET", nth: 1, delayMillis: 2_000 })
+      server.injectFault({ kind: "SlowReply", method: "GET", nth: 1, delayMillis: 30_000 })
       const locations = yield* GridscaleConnection.request("GET", "/objects/locations").pipe(Effect.provide(quick))
       expect(locations).toHaveProperty("locations")
-      expect(server.counters().byMethod.GET).toBe(2)
+      // The slow first and at least one more (on a busy machine a second attempt may also run out of time).
+      expect(server.counters().byMethod.GET).toBeGreaterThanOrEqual(2)
       // A reply far slower than the bound below, so that only the timeout can end the call in time.
       server.injectFault({ kind: "SlowReply", method: "POST", delayMillis: 30_000 })
       const started = Date.now()
