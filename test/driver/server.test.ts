@@ -4,18 +4,15 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
-import * as TestClock from "effect/TestClock"
 import * as Gridscale from "../../src/Gridscale.js"
 import * as GridscaleConfig from "../../src/GridscaleConfig.js"
 import * as GridscaleConnection from "../../src/GridscaleConnection.js"
 import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
+import { advance } from "../support/clock.js"
 import { fastConfig, location, simulated } from "./support.js"
 
 const run = <A, E>(effect: Effect.Effect<A, E, Gridscale.Gridscale | GridscaleSimulator.GridscaleSimulator>) =>
   Effect.provide(effect, simulated())
-
-/** Moves the test clock on in small steps, so each poll's next sleep is reached as well. */
-const advance = (millis: number) => Effect.repeatN(TestClock.adjust("100 millis"), Math.ceil(millis / 100) - 1)
 
 const newServer = Gridscale.use((g) => g.servers.create({ name: "srv", cores: 1, memory: 2, location_uuid: location }))
 

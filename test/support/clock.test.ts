@@ -1,10 +1,11 @@
-/** The virtual time that long simulated runs use: exact wake-ups, no jump while work can run. */
+/** Moving time in tests: `advance` on `TestClock`, and virtual time (exact wake-ups, no jump while work can run). */
 import { describe, expect, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import { runOnVirtualTime } from "./clock.js"
+import * as Fiber from "effect/Fiber"
+import { advance, runOnVirtualTime } from "./clock.js"
 
 describe("runOnVirtualTime", () => {
   it.effect("wakes each sleeper at its own time, in time order, and ends at the last wake-up", () =>
@@ -53,5 +54,22 @@ describe("runOnVirtualTime", () => {
         Effect.flatMap(Deferred.make<void>(), Deferred.await).pipe((self) => runOnVirtualTime(self, { idleMillis: 50 }))
       )
       expect(Exit.isFailure(exit) && String(exit.cause)).toContain("nothing pending on its clock")
+    }))
+})
+
+describe("advance", () => {
+  it.effect("wakes each sleep at its own time, those begun on the way included, and ends at the target", () =>
+    Effect.gen(function*() {
+      const woken: Array<number> = []
+      const ticker = Effect.sleep("150 millis").pipe(
+        Effect.zipRight(Clock.currentTimeMillis),
+        Effect.map((now) => woken.push(now)),
+        Effect.forever
+      )
+      const fiber = yield* Effect.fork(ticker)
+      yield* advance(1_000)
+      expect(woken).toEqual([150, 300, 450, 600, 750, 900])
+      expect(yield* Clock.currentTimeMillis).toBe(1_000)
+      yield* Fiber.interrupt(fiber)
     }))
 })

@@ -1,8 +1,7 @@
 /**
- * Moving time in tests: `TestClock` by jumps to each pending wake-up rather than in small steps, and
+ * Moving time in tests: `TestClock` moved through every pending wake-up (`advance`), and
  * virtual time for programs that wait on the clock thousands of times.
  */
-import * as Chunk from "effect/Chunk"
 import * as EffectClock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -11,36 +10,12 @@ import * as Scheduler from "effect/Scheduler"
 import * as TestClock from "effect/TestClock"
 
 /**
- * Moves the clock `millis` forward, stopping at every wake-up on the way, as a sequence of small
- * `adjust` steps would, but in as many steps as there are wake-ups.
+ * Moves the clock `millis` forward, stopping at every wake-up on the way: each sleep, including
+ * those begun by fibers woken on the way, wakes at its own time. `TestClock.adjust` does exactly
+ * that (it wakes the earliest sleep, waits for the fibers to settle, and looks again), so this is
+ * it, in half the event-loop turns of stepping to each wake-up with `setTime`.
  */
-export const advance = (millis: number): Effect.Effect<void> =>
-  Effect.gen(function*() {
-    yield* TestClock.adjust(0)
-    const target = (yield* TestClock.currentTimeMillis) + millis
-    while (true) {
-      const sleeps = yield* TestClock.sleeps()
-      const next = Chunk.reduce(sleeps, Infinity, (earliest, at) => Math.min(earliest, at))
-      if (next > target) return yield* TestClock.setTime(target)
-      yield* TestClock.setTime(next)
-    }
-  })
-
-const tick = Effect.async<void>((resume) => {
-  const timer = setTimeout(() => resume(Effect.void), 0)
-  return Effect.sync(() => clearTimeout(timer))
-})
-
-/** Moves the clock from wake-up to wake-up until `fiber` has ended, and returns its exit. */
-export const runToEnd = <A, E>(fiber: Fiber.RuntimeFiber<A, E>) =>
-  Effect.gen(function*() {
-    while (fiber.unsafePoll() === null) {
-      const sleeps = yield* TestClock.sleeps()
-      if (Chunk.isEmpty(sleeps)) yield* tick
-      else yield* TestClock.setTime(Chunk.reduce(sleeps, Infinity, (earliest, at) => Math.min(earliest, at)))
-    }
-    return yield* Fiber.await(fiber)
-  })
+export const advance = (millis: number): Effect.Effect<void> => TestClock.adjust(millis)
 
 interface Sleeper {
   readonly at: number
@@ -94,6 +69,30 @@ class VirtualClock implements EffectClock.Clock {
   }
 }
 
+/**
+ * effect's default scheduler, counting the tasks it holds: fibers that can run. It defers to a
+ * `setTimeout(0)` after 2,048 tasks in a row as the default does, so a busy program never starves
+ * the event loop; the count tells a turn taken during such a pause from a program with nothing to do.
+ */
+class CountingScheduler implements Scheduler.Scheduler {
+  queued = 0
+  private readonly inner = new Scheduler.MixedScheduler(2048)
+  scheduleTask(task: Scheduler.Task, priority: number, fiber?: Fiber.RuntimeFiber<unknown, unknown>): void {
+    this.queued++
+    this.inner.scheduleTask(
+      () => {
+        this.queued--
+        task()
+      },
+      priority,
+      fiber
+    )
+  }
+  shouldYield(fiber: Fiber.RuntimeFiber<unknown, unknown>): number | false {
+    return this.inner.shouldYield(fiber)
+  }
+}
+
 /** One turn of the event loop, after every pending microtask (promise reactions) has run. */
 const turn = Effect.async<void>((resume) => {
   const immediate = setImmediate(() => resume(Effect.void))
@@ -102,15 +101,17 @@ const turn = Effect.async<void>((resume) => {
 
 /**
  * Runs `self` on virtual time: a clock of its own, starting at 0, that moves to the program's next
- * wake-up as soon as the program can do nothing else, and no further. It is what `runToEnd` does
- * with `TestClock`, for programs that wait on the clock thousands of times: `TestClock` spends
- * several event-loop turns of at least 1 ms each (its `setTimeout(0)` checks that fibers are
- * suspended) per wake-up, and keeps the wake-ups of interrupted sleeps, each another step.
+ * wake-up as soon as the program can do nothing else, and no further. It is what stepping
+ * `TestClock` from wake-up to wake-up does, for programs that wait on the clock thousands of times:
+ * `TestClock` spends several event-loop turns of at least 1 ms each (its `setTimeout(0)` checks
+ * that fibers are suspended) per wake-up, and keeps the wake-ups of interrupted sleeps, each
+ * another step.
  *
- * The program runs on a scheduler that never defers to a timer, so a `setImmediate` turn comes only
- * once every fiber of it waits: on the clock, or on something outside it. A program whose only
- * wait is outside the clock (a `Deferred` nobody completes, a real socket) for `idleMillis` on the
- * wall clock dies with a message saying so.
+ * The program's fibers run on a scheduler that counts them: time moves only on a turn of the event
+ * loop with none of them queued. A program whose only wait is outside the clock (a `Deferred`
+ * nobody completes, a real socket) for `idleMillis` on the wall clock dies with a message saying
+ * so; the default is long, as loading a module on first use (the simulator's machinery) can take
+ * seconds on a busy machine.
  */
 export const runOnVirtualTime = <A, E, R>(
   self: Effect.Effect<A, E, R>,
@@ -118,14 +119,13 @@ export const runOnVirtualTime = <A, E, R>(
 ): Effect.Effect<A, E, R> =>
   Effect.gen(function*() {
     const clock = new VirtualClock()
-    const idleMillis = options?.idleMillis ?? 2_000
-    const fiber = yield* Effect.fork(
-      self.pipe(Effect.withClock(clock), Effect.withScheduler(new Scheduler.MixedScheduler(Infinity)))
-    )
+    const scheduler = new CountingScheduler()
+    const idleMillis = options?.idleMillis ?? 20_000
+    const fiber = yield* Effect.fork(self.pipe(Effect.withClock(clock), Effect.withScheduler(scheduler)))
     let idleSince: number | undefined
     while (fiber.unsafePoll() === null) {
       yield* turn
-      if (fiber.unsafePoll() !== null || clock.wakeEarliest()) {
+      if (fiber.unsafePoll() !== null || scheduler.queued > 0 || clock.wakeEarliest()) {
         idleSince = undefined
         continue
       }
