@@ -539,15 +539,15 @@ const figureColdStart = async (sim: SimulatorProcess) => {
     text: `${ms(cli.ms.median)} ms (p95 ${ms(cli.ms.p95)})`,
     target: "<= 500 ms"
   })
-  const imports = await importCost(quick ? 1 : 4)
+  const imports = await importCost(quick ? 2 : 6)
   report({
     figure: "4",
-    name: "import dist/index.js on top of the effect and @effect/platform barrels (new process)",
-    values: { barrels: summary(imports.barrels), withRoot: summary(imports.withRoot), added: summary(imports.added) },
+    name: "import dist/index.js after the effect and @effect/platform barrels (new process)",
+    values: { barrels: summary(imports.barrels), added: summary(imports.added) },
     targets: { added: "<= 100 ms" },
     pass: imports.added.median <= 100,
-    text: `+${ms(imports.added.median)} ms (barrels ${ms(imports.barrels.median)} ms, with the root entry ${
-      ms(imports.withRoot.median)
+    text: `+${ms(imports.added.median)} ms (p95 ${ms(imports.added.p95)}; the barrels before it ${
+      ms(imports.barrels.median)
     } ms)`,
     target: "<= +100 ms"
   })
@@ -557,8 +557,10 @@ const figureColdStart = async (sim: SimulatorProcess) => {
 
 /** Runs one figure; an error is reported and the run goes on (and ends non-zero). */
 const guarded = async (figure: string, run: () => Promise<void>) => {
+  const t0 = Date.now()
   try {
     await run()
+    note(`figure ${figure} took ${round((Date.now() - t0) / 1000, 1)} s`)
   } catch (error: any) {
     const text = `figure ${figure}: ${String(error?.stack ?? error)}`
     errors.push(text)
