@@ -2,10 +2,10 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
 import * as util from "node:util"
 import * as GridscaleConnection from "../../src/GridscaleConnection.js"
 import type { GridscaleError } from "../../src/GridscaleError.js"
-import * as Clock from "../support/clock.js"
 import * as FakeApi from "../support/FakeApi.js"
 
 const ok = { status: 200, body: { servers: {} } } as const
@@ -19,7 +19,7 @@ const runFor = <A, E>(
 ) =>
   Effect.gen(function*() {
     const fiber = yield* Effect.fork(Effect.exit(effect))
-    yield* Clock.advance(millis)
+    yield* TestClock.adjust(millis)
     return yield* Fiber.join(fiber)
   }).pipe(Effect.provide(FakeApi.connection(fake, options)))
 

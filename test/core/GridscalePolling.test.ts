@@ -6,11 +6,11 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
+import * as TestClock from "effect/TestClock"
 import * as GridscaleConfig from "../../src/GridscaleConfig.js"
 import * as GridscaleConnection from "../../src/GridscaleConnection.js"
 import * as GridscalePolling from "../../src/GridscalePolling.js"
 import * as GridscaleResponse from "../../src/GridscaleResponse.js"
-import * as Clock from "../support/clock.js"
 import * as FakeApi from "../support/FakeApi.js"
 
 /** A gridscale API whose one job ends at `endsAt` (ms on the Clock) with `outcome`. */
@@ -25,8 +25,6 @@ const jobApi = (endsAt: number, outcome: "done" | "failed" = "done", message = "
 
 const polls = (fake: ReturnType<typeof FakeApi.make>) => fake.seen.filter((r) => r.path.startsWith("/requests/"))
 
-const advance = (millis: number, _step?: number) => Clock.advance(millis)
-
 describe("GridscalePolling", () => {
   it.effect("asyncRequest returns the create reply once its job is done", () =>
     Effect.gen(function*() {
@@ -36,7 +34,7 @@ describe("GridscalePolling", () => {
           Effect.provide(FakeApi.connection(fake))
         )
       )
-      yield* advance(2_000)
+      yield* TestClock.adjust(2_000)
       const reply = yield* Fiber.join(fiber)
       expect(reply).toEqual({ request_uuid: "job-1", object_uuid: "obj-1" })
       const seenAt = polls(fake).map((r) => r.at)
@@ -53,7 +51,7 @@ describe("GridscalePolling", () => {
           Effect.provide(FakeApi.connection(fake))
         )
       )
-      yield* advance(1_000)
+      yield* TestClock.adjust(1_000)
       yield* Fiber.join(fiber)
       expect(polls(fake).every((r) => r.path === "/requests/job-2")).toBe(true)
       expect(polls(fake).length).toBeGreaterThan(0)
@@ -69,7 +67,7 @@ describe("GridscalePolling", () => {
           )
         )
       )
-      yield* advance(8_000)
+      yield* TestClock.adjust(8_000)
       const error = yield* Fiber.join(fiber)
       expect(error).toMatchObject({ _tag: "JobFailed", requestId: "job-1", jobMessage: "Storage template not found." })
       const seen = polls(fake)
@@ -89,9 +87,9 @@ describe("GridscalePolling", () => {
           }).pipe(Effect.provide(FakeApi.connection(fake)))
         )
       )
-      yield* advance(19_900, 100)
+      yield* TestClock.adjust(19_900)
       expect(fiber.unsafePoll()).toBeNull()
-      yield* advance(200, 10)
+      yield* TestClock.adjust(200)
       const error = yield* Fiber.join(fiber)
       expect(error).toMatchObject({ _tag: "JobTimeout", requestId: "job-1", timeoutMillis: 20_000 })
       expect(polls(fake).every((r) => r.at <= 20_000)).toBe(true)
@@ -107,7 +105,7 @@ describe("GridscalePolling", () => {
           )
         )
       )
-      yield* advance(301_000, 1_000)
+      yield* TestClock.adjust(301_000)
       const error = yield* Fiber.join(fiber)
       expect(error).toMatchObject({ _tag: "JobTimeout", timeoutMillis: 300_000 })
       // Long waits cost few polls: once the job is old, gaps are 1.9 s jittered down by at most 20%.
@@ -122,10 +120,10 @@ describe("GridscalePolling", () => {
           Effect.provide(FakeApi.connection(fake))
         )
       )
-      yield* advance(3_000)
+      yield* TestClock.adjust(3_000)
       yield* Fiber.interrupt(fiber)
       const before = fake.seen.length
-      yield* advance(60_000, 500)
+      yield* TestClock.adjust(60_000)
       expect(fake.seen.length).toBe(before)
       expect(before).toBeGreaterThan(2)
     }))
@@ -140,7 +138,7 @@ describe("GridscalePolling", () => {
           polling: { onProgress: (p) => Effect.sync(() => seen.push(p)) }
         }).pipe(Effect.provide(FakeApi.connection(fake)))
       )
-      yield* advance(2_000)
+      yield* TestClock.adjust(2_000)
       yield* Fiber.join(fiber)
       expect(seen.length).toBe(polls(fake).length)
       expect(seen.at(-1)).toMatchObject({ requestId: "job-1", status: "done" })
@@ -157,7 +155,7 @@ describe("GridscalePolling", () => {
           Effect.provide(Layer.merge(FakeApi.connection(fake), logger))
         )
       )
-      yield* advance(50_000, 100)
+      yield* TestClock.adjust(50_000)
       yield* Fiber.join(fiber)
       const notices = lines.filter((l) => l.includes("still pending"))
       expect(notices).toHaveLength(2)
@@ -170,7 +168,7 @@ describe("GridscalePolling", () => {
       const status = yield* GridscalePolling.awaitRequest("job-9").pipe(
         Effect.provide(FakeApi.connection(fake)),
         Effect.fork,
-        Effect.tap(() => advance(500)),
+        Effect.tap(() => TestClock.adjust(500)),
         Effect.flatMap(Fiber.join)
       )
       expect(status.status).toBe("done")
@@ -204,7 +202,7 @@ describe("GridscalePolling", () => {
           Effect.provide(FakeApi.connection(outer))
         )
       )
-      yield* advance(500)
+      yield* TestClock.adjust(500)
       yield* Fiber.join(fiber)
       expect(polls(inner).length).toBeGreaterThan(0)
       expect(outer.seen).toHaveLength(0)

@@ -4,11 +4,11 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as TestClock from "effect/TestClock"
 import * as Gridscale from "../../src/Gridscale.js"
 import * as GridscaleConfig from "../../src/GridscaleConfig.js"
 import * as GridscaleConnection from "../../src/GridscaleConnection.js"
 import * as GridscaleSimulator from "../../src/GridscaleSimulator.js"
-import { advance } from "../support/clock.js"
 import { fastConfig, location, simulated } from "./support.js"
 
 const run = <A, E>(effect: Effect.Effect<A, E, Gridscale.Gridscale | GridscaleSimulator.GridscaleSimulator>) =>
@@ -43,14 +43,14 @@ describe("power", () => {
     Effect.gen(function*() {
       const g = yield* Gridscale.Gridscale
       const server = yield* Effect.fork(newServer)
-      yield* advance(5000)
+      yield* TestClock.adjust(5000)
       const { object_uuid } = yield* Fiber.join(server)
       const starting = yield* Effect.fork(g.servers.start(object_uuid))
-      yield* advance(1000)
+      yield* TestClock.adjust(1000)
       // The simulator's jobs take 3 s here: the server is not on yet, nor is start done.
       expect(yield* Fiber.poll(starting)).toMatchObject({ _tag: "None" })
       expect((yield* g.servers.get(object_uuid)).power).toBe(false)
-      yield* advance(5000)
+      yield* TestClock.adjust(5000)
       const started = yield* Fiber.join(starting)
       expect(started.power).toBe(true)
     }).pipe(Effect.provide(simulated({ jobMillis: 3000, config: { polling: {} } }))))
@@ -79,7 +79,7 @@ describe("a server that never reports the power asked for", () => {
   it.effect("start fails with JobTimeout at the job deadline, naming the power job and the server", () =>
     Effect.gen(function*() {
       const starting = yield* Effect.fork(Gridscale.use((g) => g.servers.start("stuck-1", { timeout: "30 seconds" })))
-      yield* advance(31_000)
+      yield* TestClock.adjust(31_000)
       const error = yield* Effect.flip(Fiber.join(starting))
       // requestId is the job's, as in every JobTimeout: not the server's id, not a poll's.
       expect(error._tag).toBe("JobTimeout")

@@ -1,11 +1,15 @@
-/** Moving time in tests: `advance` on `TestClock`, and virtual time (exact wake-ups, no jump while work can run). */
+/**
+ * Moving time in tests: virtual time (exact wake-ups, no jump while work can run), and what the
+ * tests on `TestClock` count on from `TestClock.adjust`.
+ */
 import { describe, expect, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import { advance, runOnVirtualTime } from "./clock.js"
+import * as TestClock from "effect/TestClock"
+import { runOnVirtualTime } from "./clock.js"
 
 describe("runOnVirtualTime", () => {
   it.effect("wakes each sleeper at its own time, in time order, and ends at the last wake-up", () =>
@@ -57,7 +61,7 @@ describe("runOnVirtualTime", () => {
     }))
 })
 
-describe("advance", () => {
+describe("TestClock.adjust", () => {
   it.effect("wakes each sleep at its own time, those begun on the way included, and ends at the target", () =>
     Effect.gen(function*() {
       const woken: Array<number> = []
@@ -67,7 +71,7 @@ describe("advance", () => {
         Effect.forever
       )
       const fiber = yield* Effect.fork(ticker)
-      yield* advance(1_000)
+      yield* TestClock.adjust(1_000)
       expect(woken).toEqual([150, 300, 450, 600, 750, 900])
       expect(yield* Clock.currentTimeMillis).toBe(1_000)
       yield* Fiber.interrupt(fiber)

@@ -1,21 +1,13 @@
 /**
- * Moving time in tests: `TestClock` moved through every pending wake-up (`advance`), and
- * virtual time for programs that wait on the clock thousands of times.
+ * Virtual time for programs that wait on the clock thousands of times. (To move `TestClock`
+ * through every pending wake-up, `TestClock.adjust` is all it takes: it wakes each sleep at its
+ * own time, those begun on the way included.)
  */
 import * as EffectClock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Scheduler from "effect/Scheduler"
-import * as TestClock from "effect/TestClock"
-
-/**
- * Moves the clock `millis` forward, stopping at every wake-up on the way: each sleep, including
- * those begun by fibers woken on the way, wakes at its own time. `TestClock.adjust` does exactly
- * that (it wakes the earliest sleep, waits for the fibers to settle, and looks again), so this is
- * it, in half the event-loop turns of stepping to each wake-up with `setTime`.
- */
-export const advance = (millis: number): Effect.Effect<void> => TestClock.adjust(millis)
 
 interface Sleeper {
   readonly at: number
