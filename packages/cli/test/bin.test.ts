@@ -13,12 +13,15 @@ import { exitCodes } from "../src/exitCodes.js"
 const bin = Path.resolve(import.meta.dirname, "../dist/bin.js")
 
 let simulator: GridscaleSimulatorServer.Handle
+/** The runs' cache directory (XDG_CACHE_HOME): a new one for this file, never the user's. */
+let cacheHome: string
 
 const env = () => ({
   PATH: process.env.PATH,
   GRIDSCALE_UUID: "cli-user",
   GRIDSCALE_TOKEN: "cli-token",
-  GRIDSCALE_URL: simulator.url
+  GRIDSCALE_URL: simulator.url,
+  XDG_CACHE_HOME: cacheHome
 })
 
 /**
@@ -43,29 +46,48 @@ const gridscale = (
   })
 
 /**
- * `node` flags that append the URL of every module the process loads to the file named by
- * GRIDSCALE_TEST_LOADED (a module loader hook, which runs on a thread of its own).
+ * `node` flags that append the path of every file of dist/chunks/ the process reads to the file
+ * named by GRIDSCALE_TEST_LOADED (bin.js reads each chunk with fs.readFileSync).
  */
 const recordLoads = (() => {
-  const hook = "import { appendFileSync } from \"node:fs\"\n" +
-    "export async function load(url, context, next) {\n" +
-    "  appendFileSync(process.env.GRIDSCALE_TEST_LOADED, url + \"\\n\")\n" +
-    "  return next(url, context)\n" +
-    "}\n"
-  const preload = `import { register } from "node:module"\n` +
-    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)})\n`
+  const preload = "import Fs from \"node:fs\"\n" +
+    "import { syncBuiltinESMExports } from \"node:module\"\n" +
+    "const readFileSync = Fs.readFileSync\n" +
+    "Fs.readFileSync = function (path, ...rest) {\n" +
+    "  if (String(path).includes(\"/dist/chunks/\")) Fs.appendFileSync(process.env.GRIDSCALE_TEST_LOADED, path + \"\\n\")\n" +
+    "  return readFileSync.call(this, path, ...rest)\n" +
+    "}\n" +
+    "syncBuiltinESMExports()\n"
   return ["--import", `data:text/javascript,${encodeURIComponent(preload)}`]
 })()
 
+/** The cache files in `home` (an XDG_CACHE_HOME), each with what tells a rewrite: its inode and time. */
+const cacheFiles = (home: string): Record<string, string> => {
+  const root = Path.join(home, "gridscale")
+  if (!Fs.existsSync(root)) return {}
+  const [dir, ...others] = Fs.readdirSync(root)
+  expect(others).toEqual([])
+  return Object.fromEntries(
+    Fs.readdirSync(Path.join(root, dir!)).map((file) => {
+      const stat = Fs.statSync(Path.join(root, dir!, file))
+      return [file, `${stat.ino}:${stat.mtimeMs}`]
+    })
+  )
+}
+
 beforeAll(async () => {
   if (!Fs.existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`)
+  cacheHome = Fs.mkdtempSync(Path.join(Os.tmpdir(), "gridscale-cache-home-"))
   simulator = await GridscaleSimulatorServer.start({
     jobDuration: 60_000,
     credentials: { userId: "cli-user", token: "cli-token" }
   })
 })
 
-afterAll(() => simulator?.close())
+afterAll(async () => {
+  await simulator?.close()
+  if (cacheHome) Fs.rmSync(cacheHome, { recursive: true, force: true })
+})
 
 describe("the gridscale executable", () => {
   it("prints plain text into a pipe, and talks to the API", async () => {
@@ -130,18 +152,69 @@ describe("the gridscale executable", () => {
     try {
       const listed = await gridscale(["locations", "list", "-q"], recordLoads, { GRIDSCALE_TEST_LOADED: log })
       expect(listed).toMatchObject({ code: 0, stderr: "" })
-      const chunks = Fs.readFileSync(log, "utf8").split("\n").filter((url) => url.includes("/dist/chunks/"))
+      const chunks = Fs.readFileSync(log, "utf8").split("\n").filter((path) => path !== "")
       // dist/chunks/<name>-<hash>.js: shared chunks are named "chunk", the others after their module.
-      const names = new Set(chunks.map((url) => /\/chunks\/(.+)-[^-/]+\.js$/.exec(url)![1]))
+      const names = new Set(chunks.map((path) => /[/\\]chunks[/\\](.+)-[^-/\\]+\.js$/.exec(path)![1]))
       expect(names).toContain("locations")
-      expect([...names].filter((name) => !["chunk", "runner", "generic", "locations"].includes(name))).toEqual([])
+      expect([...names].filter((name) => !["main", "chunk", "runner", "generic", "locations"].includes(name)))
+        .toEqual([])
       // A family's generated data says its plural (`titles`); shared chunks may hold a family's data too.
-      const titles = chunks.flatMap((url) =>
-        [...Fs.readFileSync(new URL(url), "utf8").matchAll(/["']?titles["']?\s*:\s*"([^"]*)"/g)].map((m) => m[1])
+      const titles = chunks.flatMap((path) =>
+        [...Fs.readFileSync(path, "utf8").matchAll(/["']?titles["']?\s*:\s*"([^"]*)"/g)].map((m) => m[1])
       )
       expect(titles).toEqual(["locations"])
     } finally {
       Fs.rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  describe("the code cache", () => {
+    const home = () => Fs.mkdtempSync(Path.join(cacheHome, "home-"))
+    const expected = () => `${Object.keys(simulator.snapshot().locations ?? {})[0]}\n`
+
+    it("is written by the first start, for the chunks it ran, and used by the next without writing", async () => {
+      const XDG_CACHE_HOME = home()
+      const list = () => gridscale(["locations", "list", "-q"], [], { XDG_CACHE_HOME })
+      // Two first starts at once: each writes aside and renames, neither sees half a file.
+      const firsts = await Promise.all([list(), list()])
+      for (const first of firsts) expect(first).toEqual({ code: 0, stdout: expected(), stderr: "" })
+      const written = cacheFiles(XDG_CACHE_HOME)
+      const chunks = Fs.readdirSync(Path.join(Path.dirname(bin), "chunks"))
+      expect(Object.keys(written).every((file) => chunks.includes(file.replace(/\.cache$/, "")))).toBe(true)
+      expect(Object.keys(written).map((file) => file.replace(/-[^-]+\.js\.cache$/, "")).sort()).toContain("locations")
+      expect(Object.keys(written).some((file) => file.startsWith("main-"))).toBe(true)
+      expect(await list()).toEqual({ code: 0, stdout: expected(), stderr: "" })
+      // Rewritten only when missing or rejected by V8: the same files, so V8 took each of them.
+      expect(cacheFiles(XDG_CACHE_HOME)).toEqual(written)
+    })
+
+    it("a damaged cache is passed over and rewritten; the command prints the same", async () => {
+      const XDG_CACHE_HOME = home()
+      const list = () => gridscale(["locations", "list", "-q"], [], { XDG_CACHE_HOME })
+      await list()
+      const dir = Path.join(XDG_CACHE_HOME, "gridscale", Fs.readdirSync(Path.join(XDG_CACHE_HOME, "gridscale"))[0]!)
+      for (const file of Fs.readdirSync(dir)) {
+        const data = Fs.readFileSync(Path.join(dir, file))
+        Fs.writeFileSync(Path.join(dir, file), data.subarray(0, data.length >> 1))
+      }
+      const damaged = cacheFiles(XDG_CACHE_HOME)
+      expect(await list()).toEqual({ code: 0, stdout: expected(), stderr: "" })
+      const rewritten = cacheFiles(XDG_CACHE_HOME)
+      expect(Object.keys(rewritten)).toEqual(Object.keys(damaged))
+      for (const file of Object.keys(damaged)) expect(rewritten[file]).not.toBe(damaged[file])
+    })
+
+    it("a cache directory that cannot be made, or GRIDSCALE_NO_CODE_CACHE: the command runs all the same", async () => {
+      const XDG_CACHE_HOME = home()
+      const file = Path.join(XDG_CACHE_HOME, "a-file")
+      Fs.writeFileSync(file, "")
+      const [unwritable, off] = await Promise.all([
+        gridscale(["locations", "list", "-q"], [], { XDG_CACHE_HOME: file }),
+        gridscale(["locations", "list", "-q"], [], { XDG_CACHE_HOME, GRIDSCALE_NO_CODE_CACHE: "1" })
+      ])
+      expect(unwritable).toEqual({ code: 0, stdout: expected(), stderr: "" })
+      expect(off).toEqual({ code: 0, stdout: expected(), stderr: "" })
+      expect(Fs.readdirSync(XDG_CACHE_HOME)).toEqual(["a-file"])
+    })
   })
 })
