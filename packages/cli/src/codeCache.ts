@@ -13,12 +13,17 @@
  * created or written leaves the command as it is, silently. A directory not owned by the user, or
  * writable by others, is not used: V8 would run whatever code a cache file holds.
  */
-import * as Fs from "node:fs"
-import { createRequire } from "node:module"
-import * as Os from "node:os"
-import * as Path from "node:path"
-import * as Vm from "node:vm"
-import * as Zlib from "node:zlib"
+import type * as NodeVm from "node:vm"
+
+// Node's modules as CommonJS has them: an ES `import` of one makes Node build a module facade of
+// every export first, and that of node:fs reads its lazy getters, loading Node's streams (a few ms
+// of every start; the program may not need them that early, or at all).
+const Fs = process.getBuiltinModule("node:fs")
+const { createRequire } = process.getBuiltinModule("node:module")
+const Os = process.getBuiltinModule("node:os")
+const Path = process.getBuiltinModule("node:path")
+const Vm = process.getBuiltinModule("node:vm")
+const Zlib = process.getBuiltinModule("node:zlib")
 
 /**
  * The directory of the cache: `gridscale/code-<version>-v8-<V8 version>-<arch>` under the user's
@@ -63,7 +68,7 @@ const headerSize = 12
 /** A chunk whose compiled code is to be written to the cache at exit. */
 interface Unsaved {
   readonly name: string
-  readonly script: Vm.Script
+  readonly script: NodeVm.Script
   readonly sourceCrc: number
 }
 
