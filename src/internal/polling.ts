@@ -6,11 +6,16 @@
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleInterval from "effect/ScheduleInterval"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import * as Schema from "effect/Schema"
 import type { PollingPolicy } from "../GridscaleConfig.js"
 import { type GridscaleError, JobFailed, JobTimeout } from "../GridscaleError.js"
 import { checkId } from "./input.js"
+import * as Timeout from "./timeout.js"
 
 /** The state of one job, as `/requests/{id}` tells it. */
 export const RequestStatus = Schema.Struct({
@@ -53,21 +58,34 @@ export type Get = <A, I>(
 
 /**
  * The delays between polls after the first: growing by `youngFactor` while the job is young (so
- * short jobs are seen soon), by `oldFactor` afterwards (so long jobs cost few polls), jittered, and
- * capped after the jitter so the cap always holds.
+ * short jobs are seen soon), by `oldFactor` afterwards (so long jobs cost few polls), jittered by
+ * 0.8–1.2 as `Schedule.jittered` does, and capped after the jitter so the cap always holds. One
+ * step of state: every poll of every job takes a step, and a chain of combinators costs several
+ * effects per step.
  */
 export const schedule = (policy: PollingPolicy): Schedule.Schedule<unknown> => {
   const young = Duration.toMillis(policy.youngFor)
   const cap = Duration.toMillis(policy.maxInterval)
   const first = Duration.toMillis(policy.initialDelay)
-  return Schedule.unfold({ delay: first * policy.youngFactor, elapsed: first }, ({ delay, elapsed }) => {
-    const next = Math.min(delay, cap) + elapsed
-    return { delay: delay * (next < young ? policy.youngFactor : policy.oldFactor), elapsed: next }
-  }).pipe(
-    Schedule.addDelay(({ delay }) => Duration.millis(Math.min(delay, cap))),
-    Schedule.jittered,
-    Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.millis(cap)))
-  )
+  const initial: PollState = { delay: first * policy.youngFactor, elapsed: first }
+  return Schedule.makeWithState(initial, (now, _: unknown, state: PollState) =>
+    Effect.map(Random.next, (random) => {
+      const planned = Math.min(state.delay, cap)
+      const next = planned + state.elapsed
+      const delay = Math.min(planned * (0.8 * (1 - random) + 1.2 * random), cap)
+      return [
+        { delay: state.delay * (next < young ? policy.youngFactor : policy.oldFactor), elapsed: next },
+        state,
+        ScheduleDecision.continueWith(ScheduleInterval.after(now + delay))
+      ] as const
+    }))
+}
+
+interface PollState {
+  /** The next delay before jitter and cap. */
+  readonly delay: number
+  /** When the poll after it is planned, from the start of the wait, before jitter. */
+  readonly elapsed: number
 }
 
 // A long wait is worth a log line: first after 10 s, then every 30 s.
@@ -89,67 +107,89 @@ const statusOf = (requestId: string, reply: Readonly<Record<string, Status>>): S
   return keys.length === 1 ? reply[keys[0]!] : undefined
 }
 
+/** A job that ended in `failed`, as the error its waiter gets. */
+const jobFailed = (id: string, final: Status): JobFailed => {
+  const jobMessage = final.message ?? undefined
+  return new JobFailed({
+    requestId: id,
+    ...(jobMessage !== undefined ? { jobMessage } : {}),
+    message: `job ${id} failed${jobMessage ? `: ${jobMessage}` : ""}`
+  })
+}
+
 /** Builds `awaitRequest` on a way of sending GETs. */
 export const make = (get: Get, policy: PollingPolicy) => {
   const pollSchedule = schedule(policy)
-  return (requestId: string, options?: AwaitOptions): Effect.Effect<Status, GridscaleError> =>
-    Effect.gen(function*() {
-      const id = yield* checkId("requestId", requestId)
-      const started = yield* Clock.currentTimeMillis
+
+  /** One wait, for a checked id, from `started` (ms on the clock in context). */
+  const wait = (
+    id: string,
+    started: number,
+    options: AwaitOptions | undefined
+  ): Effect.Effect<Status, GridscaleError> =>
+    Effect.suspend(() => {
       const timeout = Duration.decode(options?.timeout ?? policy.timeout)
       let polls = 0
-      let last: Status = { status: "pending" }
       let nextNotice = firstNoticeMillis
-      const report = (status: Status) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          const elapsedMillis = now - started
-          const notice = status.status === "pending" && elapsedMillis >= nextNotice
-            ? Effect.logInfo(`gridscale: job ${id} still pending after ${Math.round(elapsedMillis / 1000)} s`).pipe(
-              Effect.tap(() => (nextNotice += noticeEveryMillis))
-            )
-            : Effect.void
-          return options?.onProgress === undefined
-            ? notice
-            : Effect.zipRight(
-              notice,
-              options.onProgress({ requestId: id, status: status.status, polls, elapsedMillis })
-            )
-        })
-      const pollOnce = get(`/requests/${id}`, { schema: RequestStatusReply, priority: "poll" }).pipe(
-        Effect.map((reply) => {
-          polls += 1
-          last = statusOf(id, reply) ?? { status: "pending" }
-          return last
-        }),
-        Effect.tap(report)
-      )
-      const final = yield* Effect.sleep(policy.initialDelay).pipe(
-        Effect.zipRight(Effect.repeat(pollOnce, { schedule: pollSchedule, until: isFinished })),
-        // `repeat` answers with the schedule's output; the caller wants the last status.
-        Effect.map(() => last),
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () =>
-            new JobTimeout({
-              requestId: id,
-              timeoutMillis: Duration.toMillis(timeout),
-              message: `job ${id} was still pending after ${Duration.format(timeout)} (${polls} polls); ` +
-                "it may still finish: look it up with GridscalePolling.awaitRequest"
-            })
-        })
-      )
-      yield* Effect.annotateCurrentSpan("gridscale.polls", polls)
-      if (final.status === "failed") {
-        const jobMessage = final.message ?? undefined
-        return yield* new JobFailed({
-          requestId: id,
-          ...(jobMessage !== undefined ? { jobMessage } : {}),
-          message: `job ${id} failed${jobMessage ? `: ${jobMessage}` : ""}`
-        })
+      const report = (status: Status, now: number) => {
+        const elapsedMillis = now - started
+        const notice = status.status === "pending" && elapsedMillis >= nextNotice
+          ? Effect.logInfo(`gridscale: job ${id} still pending after ${Math.round(elapsedMillis / 1000)} s`).pipe(
+            Effect.tap(() => (nextNotice += noticeEveryMillis))
+          )
+          : Effect.void
+        return options?.onProgress === undefined
+          ? notice
+          : Effect.zipRight(notice, options.onProgress({ requestId: id, status: status.status, polls, elapsedMillis }))
       }
-      return final
-    }).pipe(Effect.withSpan("GridscalePolling.awaitRequest", {
-      captureStackTrace: false,
-      attributes: { "gridscale.request_id": requestId }
-    }))
+      // `Effect.repeat(poll, { schedule, until: isFinished })`, stepping the schedule itself:
+      // repeat's driver keeps its state in refs and provides iteration metadata on every poll. With
+      // it, a poll cost the loop 77 effect operations, and 20 this way (test/core/cost.test.ts).
+      const pollUntilFinished = (clock: Clock.Clock, state: unknown): Effect.Effect<Status, GridscaleError> =>
+        Effect.flatMap(get(`/requests/${id}`, { schema: RequestStatusReply, priority: "poll" }), (reply) => {
+          polls += 1
+          const status = statusOf(id, reply) ?? { status: "pending" }
+          const now = clock.unsafeCurrentTimeMillis()
+          const next: Effect.Effect<Status, GridscaleError> = isFinished(status)
+            ? Effect.succeed(status)
+            : Effect.flatMap(pollSchedule.step(now, status, state), ([after, , decision]) =>
+              ScheduleDecision.isDone(decision)
+                ? Effect.succeed(status)
+                : Effect.zipRight(
+                  clock.sleep(Duration.millis(ScheduleIntervals.start(decision.intervals) - now)),
+                  pollUntilFinished(clock, after)
+                ))
+          const reported = report(status, now)
+          return reported === Effect.void ? next : Effect.zipRight(reported, next)
+        })
+      const polled = Effect.clockWith((clock) =>
+        Effect.zipRight(clock.sleep(policy.initialDelay), pollUntilFinished(clock, pollSchedule.initial))
+      )
+      return Timeout.timeoutFail(polled, timeout, () =>
+        new JobTimeout({
+          requestId: id,
+          timeoutMillis: Duration.toMillis(timeout),
+          message: `job ${id} was still pending after ${Duration.format(timeout)} (${polls} polls); ` +
+            "it may still finish: look it up with GridscalePolling.awaitRequest"
+        })).pipe(
+          Effect.flatMap((final) => {
+            // Set on the span when the wait ends, so it holds the count of every poll.
+            const annotated = Effect.annotateCurrentSpan("gridscale.polls", polls)
+            return final.status === "failed"
+              ? Effect.zipRight(annotated, Effect.fail(jobFailed(id, final)))
+              : Effect.as(annotated, final)
+          })
+        )
+    })
+
+  return (requestId: string, options?: AwaitOptions): Effect.Effect<Status, GridscaleError> =>
+    Effect.flatMap(
+      checkId("requestId", requestId),
+      (id) => Effect.flatMap(Clock.currentTimeMillis, (started) => wait(id, started, options))
+    ).pipe(
+      Effect.withSpan("GridscalePolling.awaitRequest", {
+        captureStackTrace: false,
+        attributes: { "gridscale.request_id": requestId }
+      })
+    )
 }
