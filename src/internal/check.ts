@@ -52,3 +52,12 @@ export const check = <A, I>(schema: Schema.Schema<A, I, never>, field: string) =
   return (input: unknown): Effect.Effect<A, InvalidInput> =>
     Effect.mapError(decode(input), (error) => firstIssue(field, error))
 }
+
+/**
+ * `check`, made on its first use and kept: an operation checks every call's input with it, and a
+ * client has many operations that are never called.
+ */
+export const checkOnFirstUse = <A, I>(schema: Schema.Schema<A, I, never>, field: string) => {
+  let checker: ((input: unknown) => Effect.Effect<A, InvalidInput>) | undefined
+  return (input: unknown): Effect.Effect<A, InvalidInput> => (checker ??= check(schema, field))(input)
+}

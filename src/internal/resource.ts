@@ -22,7 +22,7 @@ import {
   withOutcomeUnknown
 } from "../GridscaleError.js"
 import type * as GridscalePolling from "../GridscalePolling.js"
-import { check } from "./check.js"
+import { checkOnFirstUse } from "./check.js"
 import { type Family, familyByKey } from "./families.js"
 import { checkId, describe } from "./input.js"
 
@@ -299,10 +299,10 @@ export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas 
 
   const write: Built["write"] = (method, settings) => {
     const op = opOf(method)
-    const input = settings?.input
+    const checkInput = settings?.input !== undefined ? checkOnFirstUse(settings.input, "input") : undefined
     return Effect.fn(spanName(family, method))(function*(ids, body, options) {
       const path = yield* fillPath(op, ids)
-      const checked = input !== undefined ? yield* check(input, "input")(body ?? {}) : settings?.body
+      const checked = checkInput !== undefined ? yield* checkInput(body ?? {}) : settings?.body
       const reply = yield* connection.asyncRequest(op.method, path, {
         ...(checked !== undefined ? { body: checked } : {}),
         ...(settings?.schema !== undefined ? { schema: settings.schema } : {}),
@@ -321,6 +321,7 @@ export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas 
 
   const attachOf = (method: string, op: Operation): Fn => {
     const input = schemas.create ?? (op.body !== undefined ? bodySchema(op.body.definition) : undefined)
+    const checkLink = input !== undefined ? checkOnFirstUse(input, "link") : undefined
     const idParam = family.idParam!
     return Effect.fn(spanName(family, method))(
       function*(serverId: string, id: string, link?: object, options?: JobOptions) {
@@ -329,7 +330,7 @@ export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas 
         yield* Effect.annotateCurrentSpan(attributeOf(idParam), objectId)
         // The id comes as its own argument; the settings are checked with it, as the API gets them.
         const body = { ...link, object_uuid: objectId }
-        const checked = input === undefined ? body : yield* check(input, "link")(body)
+        const checked = checkLink === undefined ? body : yield* checkLink(body)
         yield* connection.asyncRequest("POST", path, { body: checked, ...withPolling(options) })
       }
     )
@@ -338,7 +339,7 @@ export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas 
   const writeOf = (method: string, op: Operation): Fn => {
     const override = method === "create" ? schemas.create : method === "update" ? schemas.update : undefined
     const input = override ?? (op.body !== undefined ? bodySchema(op.body.definition) : undefined)
-    const field = method === "update" ? "patch" : "input"
+    const checkInput = input !== undefined ? checkOnFirstUse(input, method === "update" ? "patch" : "input") : undefined
     const reply = op.response !== undefined ? replySchema(op.response) : undefined
     const ids = op.pathParams.length
     // A POST that names the object it made (create, clone, import) and an update come back as
@@ -353,9 +354,9 @@ export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas 
       const path = yield* fillPath(op, args.slice(0, ids))
       const body = op.body === undefined
         ? undefined
-        : input === undefined
+        : checkInput === undefined
         ? args[ids]
-        : yield* check(input, field)(args[ids] ?? {})
+        : yield* checkInput(args[ids] ?? {})
       const options = args[ids + (op.body === undefined ? 0 : 1)] as JobOptions | undefined
       const answer: unknown = yield* connection.asyncRequest(op.method, path, {
         ...(body !== undefined ? { body } : {}),
