@@ -205,6 +205,8 @@ interface ApiServer {
   readonly setJobMs: (ms: number) => Promise<void>
   /** The CPU time the server's process has used so far, in ms. */
   readonly cpuMs: () => Promise<number>
+  /** The requests the server has answered so far. */
+  readonly requests: () => Promise<number>
   readonly close: () => Promise<void>
 }
 
@@ -217,6 +219,7 @@ const startApiServer = async (): Promise<ApiServer> => {
     setServers: (count) => p.call({ type: "servers", count }),
     setJobMs: (ms) => p.call({ type: "jobMs", ms }),
     cpuMs: () => p.call({ type: "cpu" }),
+    requests: () => p.call({ type: "requests" }),
     close: p.close
   }
 }
@@ -448,6 +451,10 @@ const awaitChild = <A>(file: string, args: ReadonlyArray<string>, what: string, 
 const creates = quick ? 200 : 1000
 const jobMs = 1200
 
+// Single creates before the burst (the client's run times them; the floor's run warms up with 3).
+const singles = quick ? 1 : 3
+const floorWarmups = 3
+
 const figureScale = async (sim: ApiServer) => {
   await sim.setJobMs(jobMs)
   const name = `${creates.toLocaleString("en")} concurrent storages.create (${
@@ -458,10 +465,11 @@ const figureScale = async (sim: ApiServer) => {
   // The server's CPU time during each run: when it nears the run's wall time, the server, not the
   // client, set the pace.
   const simCpu0 = await sim.cpuMs()
+  const requests0 = await sim.requests()
   try {
     result = await awaitChild<ScaleResult>(
       await bundle("./scale.ts"),
-      [sim.url, String(creates), quick ? "1" : "3"],
+      [sim.url, String(creates), String(singles)],
       "the concurrent creates",
       quick ? 20_000 : 40_000
     )
@@ -479,6 +487,7 @@ const figureScale = async (sim: ApiServer) => {
     return
   }
   const simCpu1 = await sim.cpuMs()
+  const requests1 = await sim.requests()
   const floor = await awaitChild<{ wallMs: number; completed: number; peakRssMb: number }>(
     await bundle("./scale-floor.ts"),
     [sim.url, "fetch", String(creates)],
@@ -486,6 +495,7 @@ const figureScale = async (sim: ApiServer) => {
     40_000
   )
   const simCpu2 = await sim.cpuMs()
+  const requests2 = await sim.requests()
   const wallRatio = result.wallMs / result.single.median
   const rssLimit = floor.peakRssMb + 60
   const pass = wallRatio <= 3 && result.errors === 0 && result.distinct === creates && result.peakRssMb <= rssLimit
@@ -506,7 +516,9 @@ const figureScale = async (sim: ApiServer) => {
       floorRawFetchPeakRssMb: round(floor.peakRssMb, 1),
       floorRawFetchWallMs: round(floor.wallMs),
       serverCpuMs: round(simCpu1 - simCpu0),
-      floorServerCpuMs: round(simCpu2 - simCpu1)
+      floorServerCpuMs: round(simCpu2 - simCpu1),
+      requestsPerCreate: round((requests1 - requests0) / (creates + singles), 1),
+      floorRequestsPerCreate: round((requests2 - requests1) / (creates + floorWarmups), 1)
     },
     targets: { wallRatio: "<= 3", errors: "0", distinct: String(creates), peakRssMb: `<= ${round(rssLimit, 1)}` },
     pass,
@@ -521,7 +533,9 @@ const figureScale = async (sim: ApiServer) => {
   note(
     `the same ${creates} creates with raw fetch took ${round(floor.wallMs / 1000, 2)} s; the server's CPU: ${
       round((simCpu1 - simCpu0) / 1000, 2)
-    } s in the client's run (its single creates included), ${round((simCpu2 - simCpu1) / 1000, 2)} s in raw fetch's`
+    } s in the client's run (its single creates included), ${round((simCpu2 - simCpu1) / 1000, 2)} s in raw fetch's; ${
+      round((requests1 - requests0) / (creates + singles), 1)
+    } requests per create against raw fetch's ${round((requests2 - requests1) / (creates + floorWarmups), 1)}`
   )
 }
 
