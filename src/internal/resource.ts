@@ -314,9 +314,9 @@ export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas 
 
   const readOf = (method: string, op: Operation): Fn => {
     const schema = op.response !== undefined ? replySchema(op.response) : undefined
-    return Effect.fn(spanName(family, method))(function*(...ids: ReadonlyArray<string>) {
-      return yield* asRead(connection.request("GET", yield* fillPath(op, ids), { schema }))
-    })
+    return Effect.fn(spanName(family, method))((...ids: ReadonlyArray<string>) =>
+      asRead(Effect.flatMap(fillPath(op, ids), (path) => connection.request("GET", path, { schema })))
+    )
   }
 
   const attachOf = (method: string, op: Operation): Fn => {
