@@ -49,7 +49,7 @@ export const directory = (env: NodeJS.ProcessEnv, version: string): string | und
 }
 
 /** Whether `dir` is a directory only its owner, this user, can write to. */
-const isPrivate = (dir: string): boolean => {
+const isOwn = (dir: string): boolean => {
   try {
     const stat = Fs.statSync(dir)
     if (!stat.isDirectory()) return false
@@ -60,6 +60,12 @@ const isPrivate = (dir: string): boolean => {
     return false
   }
 }
+
+/**
+ * Whether `dir` and the directory it is in (`gridscale/`) are the user's own: whoever can write to
+ * the parent could put a directory of their own in place of `dir` after it was checked.
+ */
+const isPrivate = (dir: string): boolean => isOwn(dir) && isOwn(Path.dirname(dir))
 
 /** "GSC1": the first four bytes of a cache file, then the CRC-32 of the chunk and of V8's data. */
 const magic = 0x31435347
