@@ -231,9 +231,11 @@ const withHost = <E>(error: E): Effect.Effect<E, never, GridscaleConfig.Gridscal
 /**
  * The services of a command's client, built from the flags: what `Gridscale.layer` provides, made
  * with the same constructors, the poller sending its GETs through the connection (so polls share
- * its transport and rate budget, as in the layer). Made in one effect instead of through the
- * layer's graph: effect's layer machinery (a scope, a memo map and fibers for each of its layers)
- * cost every start about 35 ms, as code that runs once and so runs cold.
+ * its transport and rate budget, as in the layer; each poll is a request of the connection, in a
+ * span of its own, and would be under an operation timeout, which the CLI does not set). Made in
+ * one effect instead of through the layer's graph: effect's layer machinery (a scope, a memo map
+ * and fibers for each of its layers) cost every start about 25 ms, as code that runs once and so
+ * runs cold.
  */
 export const clientOf = (options: ConnectionOptions) =>
   Effect.gen(function*() {
