@@ -68,6 +68,11 @@ export interface RateBudget {
   readonly window: Duration.Duration
   /** The share of the remaining budget that job polls may take. Default 0.5. */
   readonly pollShare: number
+  /**
+   * Requests in flight at once; more wait in line for the first reply to end. Each attempt holds
+   * one from sending its request to the end of its reply. `Infinity` for no limit. Default 64.
+   */
+  readonly maxInFlight: number
 }
 
 /**
@@ -181,7 +186,8 @@ export const defaultPolling: PollingPolicy = {
 export const defaultRate: RateBudget = {
   limit: 210,
   window: Duration.seconds(60),
-  pollShare: 0.5
+  pollShare: 0.5,
+  maxInFlight: 64
 }
 
 const userIdPattern = /^[A-Za-z0-9-]{1,64}$/
@@ -270,6 +276,9 @@ export const make = (options: Options): Effect.Effect<Service, ConfigError.Confi
     const token = typeof options.token === "string" ? Redacted.make(options.token) : options.token
     const rate = yield* durations("rate", defaultRate, options.rate)
     if (rate.pollShare > 1) return yield* Effect.fail(invalid("rate.pollShare", "rate.pollShare must be at most 1"))
+    if (!Number.isInteger(rate.maxInFlight) && rate.maxInFlight !== Infinity) {
+      return yield* Effect.fail(invalid("rate.maxInFlight", "rate.maxInFlight must be a whole number or Infinity"))
+    }
     const maxResponseBytes = options.maxResponseBytes ?? 32 * 1024 * 1024
     if (!Number.isInteger(maxResponseBytes) || maxResponseBytes <= 0) {
       return yield* Effect.fail(invalid("maxResponseBytes", "maxResponseBytes must be a positive integer"))

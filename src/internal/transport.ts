@@ -29,6 +29,7 @@ import type * as Tracer from "effect/Tracer"
 import { GridscaleConfig } from "../GridscaleConfig.js"
 import * as GridscaleError from "../GridscaleError.js"
 import * as GridscaleResponse from "../GridscaleResponse.js"
+import * as InFlight from "./inFlight.js"
 import { describe, safeSegment } from "./input.js"
 import * as RateBudget from "./rateBudget.js"
 import * as Retry from "./retry.js"
@@ -197,6 +198,7 @@ export const make: Effect.Effect<
   const config = yield* GridscaleConfig
   const response = yield* GridscaleResponse.GridscaleResponse
   const budget = yield* RateBudget.make(config.rate)
+  const inFlight = InFlight.make(config.rate.maxInFlight)
   const origin = new URL(config.apiUrl).origin
   // Every request starts from this one, so the auth headers are built once, not per request.
   const baseRequest = HttpClientRequest.get(config.apiUrl).pipe(
@@ -305,14 +307,16 @@ export const make: Effect.Effect<
   const exchange = (
     request: HttpClientRequest.HttpClientRequest,
     attempt: Attempt,
-    timeout: Duration.Duration
+    timeout: Duration.Duration,
+    sending: () => void
   ): Effect.Effect<GridscaleResponse.Reply, Retry.AttemptFailure> =>
     Effect.flatMap(Scope.make(), (scope) => {
+      const claim = InFlight.claim()
       const reply = Effect.flatMap(
         Effect.mapError(client.execute(request), (e) => fromHttpClientError(attempt, e, origin)),
         (res) => toReply(res, attempt)
       )
-      return Timeout.timeoutFail(inExchangeContext(scope, reply), timeout, () =>
+      const timed = Timeout.timeoutFail(inExchangeContext(scope, reply), timeout, () =>
         new Retry.AttemptFailure(
           transportError(
             attempt,
@@ -321,9 +325,20 @@ export const make: Effect.Effect<
             attempt.method !== "GET"
           ),
           Retry.isIdempotent(attempt.method)
-        )).pipe(
-          Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit))
-        )
+        ))
+      // Waiting for a place sends nothing; the attempt's timeout starts once the request goes.
+      return Effect.flatMap(inFlight.enter(claim), () => {
+        sending()
+        return timed
+      }).pipe(
+        Effect.onExit((exit) => {
+          if (Exit.isSuccess(exit)) {
+            inFlight.leave(claim)
+            return Effect.void
+          }
+          return Effect.ensuring(Scope.close(scope, exit), Effect.sync(() => inFlight.leave(claim)))
+        })
+      )
     })
 
   const decodeFailure = (reply: GridscaleResponse.Reply, attempt: Attempt, message: string) =>
@@ -481,8 +496,9 @@ export const make: Effect.Effect<
           Effect.suspend(() => {
             const current: Attempt = { method, path, number: ++number }
             const before = progress.mayHaveApplied
-            if (method !== "GET") progress.mayHaveApplied = true
-            return exchange(request, current, timeout).pipe(
+            return exchange(request, current, timeout, () => {
+              if (method !== "GET") progress.mayHaveApplied = true
+            }).pipe(
               Effect.flatMap((reply) => {
                 const now = clock.unsafeCurrentTimeMillis()
                 budget.observe(reply.headers, now)
