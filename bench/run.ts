@@ -542,7 +542,7 @@ const figureScale = async (sim: ApiServer) => {
 // --- 4. cold start ---------------------------------------------------------------------------------
 
 const figureColdStart = async (sim: SimulatorProcess) => {
-  const cli = await cliColdStart(sim.url, quick ? 1 : 5)
+  const cli = await cliColdStart(sim.url, quick ? 1 : 5, quick ? 1 : 3)
   if (!/fra|de\//i.test(cli.output)) throw new Error(`gridscale locations list printed no location:\n${cli.output}`)
   report({
     figure: "4",
@@ -552,6 +552,14 @@ const figureColdStart = async (sim: SimulatorProcess) => {
     pass: cli.ms.median <= 500,
     text: `${ms(cli.ms.median)} ms (p95 ${ms(cli.ms.p95)})`,
     target: "<= 500 ms"
+  })
+  report({
+    figure: "4",
+    name: "the same, the first start after installing (no V8 code cache yet; it writes one)",
+    values: { ms: summary(cli.first) },
+    targets: {},
+    pass: null,
+    text: `${ms(cli.first.median)} ms (p95 ${ms(cli.first.p95)})`
   })
   const imports = await importCost(quick ? 2 : 6)
   report({
