@@ -10,6 +10,7 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import type * as Models from "./generated/schemas.js"
 import * as GridscaleConfig from "./GridscaleConfig.js"
 import * as GridscaleConnection from "./GridscaleConnection.js"
@@ -315,6 +316,28 @@ export const layerWithoutDependencies: Layer.Layer<
 > = Layer.effect(Gridscale, make)
 
 /**
+ * The whole live client made in one effect, as the context `layer` provides: the driver on
+ * `GridscaleConnection.makeContext`. For a program that builds its services itself, without a
+ * graph of layers.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const makeContext: Effect.Effect<
+  Context.Context<
+    | Gridscale
+    | GridscaleConnection.GridscaleConnection
+    | GridscalePolling.GridscalePolling
+    | GridscaleResponse.GridscaleResponse
+  >,
+  never,
+  GridscaleConfig.GridscaleConfig | HttpClient.HttpClient | Scope.Scope
+> = Effect.flatMap(
+  GridscaleConnection.makeContext,
+  (context) => Effect.map(Effect.provide(make, context), (gridscale) => Context.add(context, Gridscale, gridscale))
+)
+
+/**
  * The whole live client: the driver and every core service (connection, polling, response
  * handling), on a configuration and an `HttpClient` of your choice.
  *
@@ -328,7 +351,7 @@ export const layer: Layer.Layer<
   | GridscaleResponse.GridscaleResponse,
   never,
   GridscaleConfig.GridscaleConfig | HttpClient.HttpClient
-> = layerWithoutDependencies.pipe(Layer.provideMerge(GridscaleConnection.layer))
+> = Layer.scopedContext(makeContext)
 
 /**
  * The whole live client with its configuration read from `GRIDSCALE_UUID`, `GRIDSCALE_TOKEN` and

@@ -254,6 +254,33 @@ export const layerWithoutDependencies: Layer.Layer<
 ).pipe(Layer.provide(Transport.layer))
 
 /**
+ * The connection with the default `GridscaleResponse` and `GridscalePolling`, made in one effect
+ * as the context `layer` provides: the poller sends through the connection's own transport, so
+ * they share one rate budget. The rest of a client (the driver, say) can be made on it without a
+ * graph of layers, whose machinery costs a program's start more than the services themselves.
+ *
+ * @since 0.1.0
+ * @category Constructors
+ */
+export const makeContext: Effect.Effect<
+  Context.Context<GridscaleConnection | GridscalePolling.GridscalePolling | GridscaleResponse.GridscaleResponse>,
+  never,
+  GridscaleConfig | HttpClient.HttpClient | Scope.Scope
+> = Effect.gen(function*() {
+  const config = yield* GridscaleConfig
+  const transport = yield* Effect.provideService(
+    Transport.make,
+    GridscaleResponse.GridscaleResponse,
+    GridscaleResponse.make
+  )
+  const polling = GridscalePolling.makeWith(Transport.pollGet(transport), config.polling)
+  return Context.make(GridscaleResponse.GridscaleResponse, GridscaleResponse.make).pipe(
+    Context.add(GridscalePolling.GridscalePolling, polling),
+    Context.add(GridscaleConnection, makeWith(config, transport, polling))
+  )
+})
+
+/**
  * The connection with the default `GridscaleResponse` and `GridscalePolling`, which it also
  * provides; the poller sends through the connection's own transport, so they share one rate budget.
  *
@@ -264,10 +291,7 @@ export const layer: Layer.Layer<
   GridscaleConnection | GridscalePolling.GridscalePolling | GridscaleResponse.GridscaleResponse,
   never,
   GridscaleConfig | HttpClient.HttpClient
-> = layerWithoutDependencies.pipe(
-  Layer.provideMerge(GridscalePolling.layer),
-  Layer.provideMerge(GridscaleResponse.layer)
-)
+> = Layer.scopedContext(makeContext)
 
 /**
  * Sends one request with the `GridscaleConnection` in context.

@@ -116,7 +116,7 @@ export const makeWith = (get: Get, policy: GridscaleConfig.PollingPolicy): Servi
 })
 
 const onTransport = (transport: Transport.Service, policy: GridscaleConfig.PollingPolicy): Service =>
-  makeWith((path, options) => Effect.map(transport.send("GET", path, options), (success) => success.value), policy)
+  makeWith(Transport.pollGet(transport), policy)
 
 /**
  * A poller with a transport of its own (its own rate budget). Inside a client, `layer` shares the

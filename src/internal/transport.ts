@@ -85,6 +85,14 @@ export interface Service {
   ) => Effect.Effect<Success<A>, GridscaleError.GridscaleError>
 }
 
+/** How the default poller sends its GETs on a transport: the decoded value alone. */
+export const pollGet = (transport: Service) =>
+<A, I>(
+  path: string,
+  options: SendOptions<A, I>
+): Effect.Effect<A, GridscaleError.GridscaleError> =>
+  Effect.map(transport.send("GET", path, options), (success) => success.value)
+
 /** The transport a client's connection and its default poller share. */
 export class Transport extends Context.Tag("effect-gridscale/internal/Transport")<Transport, Service>() {}
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
@@ -6,6 +7,8 @@ import * as TestClock from "effect/TestClock"
 import * as util from "node:util"
 import * as GridscaleConnection from "../../src/GridscaleConnection.js"
 import type { GridscaleError } from "../../src/GridscaleError.js"
+import * as GridscalePolling from "../../src/GridscalePolling.js"
+import * as GridscaleResponse from "../../src/GridscaleResponse.js"
 import * as FakeApi from "../support/FakeApi.js"
 
 const ok = { status: 200, body: { servers: {} } } as const
@@ -284,4 +287,31 @@ describe("GridscaleConnection", () => {
         }
       }
     }))
+
+  it.effect("makeContext makes the connection and its poller in one effect, sending through one transport", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const fake = FakeApi.make((req) =>
+        req.path.startsWith("/requests/")
+          ? { status: 200, body: { "job-1": { status: "done" } } }
+          : Effect.as(Effect.sleep(1_000), { status: 200, body: { servers: {} } })
+      )
+      const context = yield* GridscaleConnection.makeContext.pipe(
+        Effect.provide(fake.layer),
+        Effect.provide(FakeApi.config({ rate: { limit: Infinity, maxInFlight: 1 } }))
+      )
+      const read = yield* Effect.fork(
+        Context.get(context, GridscaleConnection.GridscaleConnection).request(
+          "GET",
+          "/objects/servers"
+        )
+      )
+      yield* Effect.yieldNow()
+      const wait = yield* Effect.fork(Context.get(context, GridscalePolling.GridscalePolling).awaitRequest("job-1"))
+      yield* TestClock.adjust(1_000)
+      yield* Fiber.join(read)
+      expect(yield* Fiber.join(wait)).toEqual({ status: "done" })
+      // Due at 100 ms, the poll waited for the read's place: the two share the transport's limits.
+      expect(fake.seen.map((s) => [s.path, s.at])).toEqual([["/objects/servers", 0], ["/requests/job-1", 1_000]])
+      expect(Context.get(context, GridscaleResponse.GridscaleResponse)).toBe(GridscaleResponse.make)
+    })))
 })
