@@ -13,7 +13,6 @@ import * as GridscaleConfig from "effect-gridscale/GridscaleConfig"
 import * as GridscaleConnection from "effect-gridscale/GridscaleConnection"
 import * as GridscaleError from "effect-gridscale/GridscaleError"
 import * as GridscalePolling from "effect-gridscale/GridscalePolling"
-import * as GridscaleResponse from "effect-gridscale/GridscaleResponse"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Console from "effect/Console"
@@ -230,34 +229,14 @@ const withHost = <E>(error: E): Effect.Effect<E, never, GridscaleConfig.Gridscal
 
 /**
  * The services of a command's client, built from the flags: what `Gridscale.layer` provides, made
- * with the same constructors, the poller sending its GETs through the connection (so polls share
- * its transport and rate budget, as in the layer; each poll is a request of the connection, in a
- * span of its own, and would be under an operation timeout, which the CLI does not set). Made in
- * one effect instead of through the layer's graph: effect's layer machinery (a scope, a memo map
- * and fibers for each of its layers) cost every start about 25 ms, as code that runs once and so
- * runs cold.
+ * by the constructor the layer is made of, in one effect: a graph of layers (a scope, a memo map
+ * and fibers for each) cost every start about 25 ms, as code that runs once and so runs cold.
  */
 export const clientOf = (options: ConnectionOptions) =>
   Effect.gen(function*() {
     const config = yield* configOf(options)
-    let connection: GridscaleConnection.Service | undefined = undefined
-    // The connection is made with its poller; the poller reaches the connection once both exist.
-    const polling = GridscalePolling.makeWith(
-      (path, options) => Effect.suspend(() => connection!.request("GET", path, options)),
-      config.polling
-    )
-    const made = yield* GridscaleConnection.make.pipe(
-      Effect.provideService(GridscaleResponse.GridscaleResponse, GridscaleResponse.make),
-      Effect.provideService(GridscalePolling.GridscalePolling, polling),
-      Effect.provideService(GridscaleConfig.GridscaleConfig, config)
-    )
-    connection = made
-    const context = Context.make(GridscaleConfig.GridscaleConfig, config).pipe(
-      Context.add(GridscalePolling.GridscalePolling, polling),
-      Context.add(GridscaleConnection.GridscaleConnection, made)
-    )
-    const gridscale = yield* Effect.provide(Gridscale.make, context)
-    return Context.add(context, Gridscale.Gridscale, gridscale)
+    const client = yield* Effect.provideService(Gridscale.makeContext, GridscaleConfig.GridscaleConfig, config)
+    return Context.add(client, GridscaleConfig.GridscaleConfig, config)
   })
 
 /** A command handler that runs with the client built from its flags. */
