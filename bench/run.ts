@@ -74,6 +74,9 @@ const write = () =>
     ) + "\n"
   )
 
+/** A difference with its sign: `+12`, `-3`. */
+const signed = (value: number) => (value < 0 ? `${value}` : `+${value}`)
+
 const verdict = (pass: boolean | null) => (pass === null ? "" : pass ? "  [ok]" : "  [MISSED]")
 
 /** A figure's values in one line, for the figures that do not word their own. */
@@ -526,7 +529,7 @@ const figureScale = async (sim: ApiServer) => {
       ms(result.single.median)
     } ms), ${result.errors} errors, ${result.distinct} distinct; peak RSS ${
       round(result.peakRssMb, 0)
-    } MB vs raw fetch ${round(floor.peakRssMb, 0)} MB (+${round(result.peakRssMb - floor.peakRssMb, 0)} MB)`,
+    } MB vs raw fetch ${round(floor.peakRssMb, 0)} MB (${signed(round(result.peakRssMb - floor.peakRssMb, 0))} MB)`,
     target: targetText
   })
   if (result.errors > 0) note(`errors: ${result.errorSample.join(" | ")}`)
