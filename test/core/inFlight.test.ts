@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Random from "effect/Random"
 import * as TestClock from "effect/TestClock"
 import * as GridscaleConfig from "../../src/GridscaleConfig.js"
 import * as GridscaleConnection from "../../src/GridscaleConnection.js"
@@ -81,6 +82,44 @@ describe("requests in flight", () => {
       expect(order).toEqual(["a", "c", "e"])
       yield* Fiber.interrupt(e.fiber)
     }))
+
+  it.effect("under many claims, some interrupted while waiting and some while holding, no place is lost", () =>
+    Effect.gen(function*() {
+      const limit = 3
+      const places = InFlight.make(limit)
+      let most = 0
+      let inside = 0
+      const fibers = yield* Effect.forEach(Array.from({ length: 60 }, (_, i) => i), (i) => {
+        const claim = InFlight.claim()
+        return Effect.fork(
+          Effect.onExit(
+            Effect.zipRight(
+              places.enter(claim),
+              Effect.acquireUseRelease(
+                Effect.sync(() => (most = Math.max(most, ++inside))),
+                () => Effect.sleep(1 + (i % 5)),
+                () => Effect.sync(() => inside--)
+              )
+            ),
+            () => Effect.sync(() => places.leave(claim))
+          )
+        )
+      })
+      // Interrupt up to a third of them, at random points: in line, holding a place, or done.
+      for (let step = 0; step < 20; step++) {
+        yield* TestClock.adjust(1)
+        yield* Fiber.interrupt(fibers[yield* Random.nextIntBetween(0, fibers.length)]!)
+      }
+      yield* TestClock.adjust(500)
+      yield* Effect.forEach(fibers, Fiber.await)
+      expect(most).toBe(limit)
+      expect(places.held()).toBe(0)
+      // Every place is free again: `limit` new claims get one at once.
+      const claims = Array.from({ length: limit }, () => InFlight.claim())
+      for (const claim of claims) yield* places.enter(claim)
+      expect(places.held()).toBe(limit)
+      for (const claim of claims) places.leave(claim)
+    }).pipe(Effect.withRandom(Random.make("in-flight"))))
 
   it.effect("with no limit nothing waits and nothing is counted", () =>
     Effect.gen(function*() {
