@@ -37,7 +37,19 @@ const unusedParsers = {
   }
 }
 
+/** What both builds (the program and bin.js) share. */
+const bundled = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning"
+}
+
 const program = await esbuild.build({
+  ...bundled,
   entryPoints: { main: Path.join(root, "src/main.ts") },
   outdir: dist,
   write: false,
@@ -45,16 +57,9 @@ const program = await esbuild.build({
   // Names carry a hash of the content: the code cache tells builds apart by them.
   entryNames: "chunks/[name]-[hash]",
   chunkNames: "chunks/[name]-[hash]",
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  minify: true,
-  legalComments: "none",
   // Non-ASCII characters as escapes: the loader reads the chunks as latin1, without a UTF-8 scan.
   charset: "ascii",
-  plugins: [unusedParsers],
-  logLevel: "warning"
+  plugins: [unusedParsers]
 })
 
 // Chunk names carry a hash of their content: those of an earlier build would stay beside the new.
@@ -83,14 +88,8 @@ for (const file of program.outputFiles) {
 if (main === undefined) throw new Error("esbuild wrote no main chunk")
 
 await esbuild.build({
+  ...bundled,
   entryPoints: [Path.join(root, "src/bin.ts")],
   outfile: Path.join(dist, "bin.js"),
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  minify: true,
-  legalComments: "none",
-  define: { GRIDSCALE_MAIN_CHUNK: JSON.stringify(main), GRIDSCALE_VERSION: JSON.stringify(version) },
-  logLevel: "warning"
+  define: { GRIDSCALE_MAIN_CHUNK: JSON.stringify(main), GRIDSCALE_VERSION: JSON.stringify(version) }
 })
