@@ -45,19 +45,14 @@ const firstIssue = (field: string, error: ParseResult.ParseError): InvalidInput 
 
 /**
  * Checks a caller's input against its schema; the checked value has unknown keys removed, so only
- * what the schema names is sent.
+ * what the schema names is sent. The decoder is made on the first check: a client makes a checker
+ * for each of its operations, and most are never called.
  */
 export const check = <A, I>(schema: Schema.Schema<A, I, never>, field: string) => {
-  const decode = Schema.decodeUnknown(schema, { errors: "first", onExcessProperty: "ignore" })
+  let decode: ((input: unknown) => Effect.Effect<A, ParseResult.ParseError>) | undefined
   return (input: unknown): Effect.Effect<A, InvalidInput> =>
-    Effect.mapError(decode(input), (error) => firstIssue(field, error))
-}
-
-/**
- * `check`, made on its first use and kept: an operation checks every call's input with it, and a
- * client has many operations that are never called.
- */
-export const checkOnFirstUse = <A, I>(schema: Schema.Schema<A, I, never>, field: string) => {
-  let checker: ((input: unknown) => Effect.Effect<A, InvalidInput>) | undefined
-  return (input: unknown): Effect.Effect<A, InvalidInput> => (checker ??= check(schema, field))(input)
+    Effect.mapError(
+      (decode ??= Schema.decodeUnknown(schema, { errors: "first", onExcessProperty: "ignore" }))(input),
+      (error) => firstIssue(field, error)
+    )
 }

@@ -22,7 +22,7 @@ import {
   withOutcomeUnknown
 } from "../GridscaleError.js"
 import type * as GridscalePolling from "../GridscalePolling.js"
-import { checkOnFirstUse } from "./check.js"
+import { check } from "./check.js"
 import { type Family, familyByKey } from "./families.js"
 import { checkId, describe } from "./input.js"
 
@@ -299,7 +299,7 @@ export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas 
 
   const write: Built["write"] = (method, settings) => {
     const op = opOf(method)
-    const checkInput = settings?.input !== undefined ? checkOnFirstUse(settings.input, "input") : undefined
+    const checkInput = settings?.input !== undefined ? check(settings.input, "input") : undefined
     return Effect.fn(spanName(family, method))(function*(ids, body, options) {
       const path = yield* fillPath(op, ids)
       const checked = checkInput !== undefined ? yield* checkInput(body ?? {}) : settings?.body
@@ -321,7 +321,7 @@ export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas 
 
   const attachOf = (method: string, op: Operation): Fn => {
     const input = schemas.create ?? (op.body !== undefined ? bodySchema(op.body.definition) : undefined)
-    const checkLink = input !== undefined ? checkOnFirstUse(input, "link") : undefined
+    const checkLink = input !== undefined ? check(input, "link") : undefined
     const idParam = family.idParam!
     return Effect.fn(spanName(family, method))(
       function*(serverId: string, id: string, link?: object, options?: JobOptions) {
@@ -339,7 +339,7 @@ export const make = (deps: Dependencies, family: Family, schemas: FamilySchemas 
   const writeOf = (method: string, op: Operation): Fn => {
     const override = method === "create" ? schemas.create : method === "update" ? schemas.update : undefined
     const input = override ?? (op.body !== undefined ? bodySchema(op.body.definition) : undefined)
-    const checkInput = input !== undefined ? checkOnFirstUse(input, method === "update" ? "patch" : "input") : undefined
+    const checkInput = input !== undefined ? check(input, method === "update" ? "patch" : "input") : undefined
     const reply = op.response !== undefined ? replySchema(op.response) : undefined
     const ids = op.pathParams.length
     // A POST that names the object it made (create, clone, import) and an update come back as
