@@ -8,7 +8,8 @@
  * bytes allocated and promoted (still alive after two collections) per call.
  *
  * Variants, each adding one layer to the one before:
- * - `undici`: undici's `request` and `JSON.parse`;
+ * - `undici`: undici's `request` (with an `AbortSignal`, as the platform passes one) and
+ *   `JSON.parse`;
  * - `effect`: the same as two `Effect.tryPromise`s (the request, then the body);
  * - `effect-cached`: the body read as the platform's undici client reads it (`text`: the
  *   `Effect.tryPromise` made an `Effect.cached` by `Effect.runSync`);

@@ -12,8 +12,9 @@
  *   timeout does, and returns a small value.
  *
  * On effect 3.22.4 the last two keep their fibers, and what those hold, alive until a full
- * collection: everything a request's fibers touched is copied and promoted instead of dying
- * young. A full collection (the last column) frees it all: nothing leaks, it only costs time.
+ * collection; in the client, what a request's fibers hold is then copied and promoted instead of
+ * dying young. A full collection (the second figure printed) frees it all: nothing leaks, it only
+ * costs time.
  */
 import * as Effect from "effect/Effect"
 import { setFlagsFromString } from "node:v8"
