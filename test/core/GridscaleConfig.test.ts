@@ -57,6 +57,16 @@ describe("GridscaleConfig", () => {
   it.effect("rejects plain http to a host that is not loopback", () =>
     rejects({ ...valid, apiUrl: "http://api.gridscale.io" }, /unencrypted/))
   it.effect("rejects a zero timeout", () => rejects({ ...valid, timeout: 0 }, /longer than zero/))
+  it.effect("rejects a limit of requests in flight that is not a whole number above zero", () =>
+    Effect.gen(function*() {
+      yield* rejects({ ...valid, rate: { maxInFlight: 0 } }, /rate\.maxInFlight must be a positive number/)
+      yield* rejects({ ...valid, rate: { maxInFlight: 2.5 } }, /rate\.maxInFlight must be a whole number or Infinity/)
+    }))
+  it.effect("takes Infinity as no limit of requests in flight", () =>
+    Effect.map(
+      GridscaleConfig.make({ ...valid, rate: { maxInFlight: Infinity } }),
+      (config) => expect(config.rate.maxInFlight).toBe(Infinity)
+    ))
 
   it.effect("allows plain http to loopback, and elsewhere when opted in", () =>
     Effect.gen(function*() {
